@@ -1,0 +1,270 @@
+// Agent state: presence, activity, memberships, and keeping the AvailableIndex and the queues'
+// staffing (for wait time 1 / 2) in step with it.
+#include <algorithm>
+
+#include "core/engine_impl.h"
+
+namespace callq::core::internal {
+
+bool EngineImpl::canTakeQueueCall(const AgentState& a) const {
+  return a.presence == Presence::kReady && a.registered && a.activity == Activity::kIdle &&
+         a.otherCalls == 0;
+}
+
+std::optional<MemberIndex> EngineImpl::memberOf(AgentId agent, QueueId queue) const {
+  for (const Membership& m : agents_[agent.value()].memberships) {
+    if (m.queue == queue) {
+      return m.member;
+    }
+  }
+  return std::nullopt;
+}
+
+void EngineImpl::refreshAgent(AgentId agent) {
+  AgentState& a = agents_[agent.value()];
+  for (const Membership& m : a.memberships) {
+    refreshMember(queues_[m.queue.value()], m.member);
+  }
+  if (canTakeQueueCall(a)) {
+    pendingPulls_.push_back(agent);
+  }
+}
+
+void EngineImpl::refreshMember(QueueState& q, MemberIndex mi) {
+  MemberState& m = q.members[mi];
+  const AgentState& a = agents_[m.agent.value()];
+  const bool available = m.loggedIn && canTakeQueueCall(a);
+  if (m.indexed && !available) {
+    q.available.erase(m.level, m.entry);
+    m.indexed = false;
+  } else if (!m.indexed && available) {
+    rollWindow(q);
+    const MemberMetrics metrics{toMillis(a.lastCallEnd), m.callsInWindow, m.talkInWindowMs,
+                                m.order};
+    m.entry = IndexEntry{q.strategy->metric(metrics), m.order, mi};
+    q.available.insert(m.level, m.entry);
+    m.indexed = true;
+  }
+  noteStaffing(q, m);
+}
+
+void EngineImpl::noteStaffing(QueueState& q, MemberState& m) {
+  const AgentState& a = agents_[m.agent.value()];
+  Staffing s = Staffing::kReady;
+  if (!m.loggedIn || !a.registered || a.presence == Presence::kNotAvailable) {
+    s = Staffing::kAbsent;
+  } else if (a.presence == Presence::kWithdrawn) {
+    s = Staffing::kWithdrawn;
+  }
+  if (s == m.staffing) {
+    return;
+  }
+  auto counter = [&q](Staffing st) -> std::uint32_t* {
+    return st == Staffing::kReady       ? &q.staffedReady
+           : st == Staffing::kWithdrawn ? &q.staffedWithdrawn
+                                        : nullptr;
+  };
+  if (auto* c = counter(m.staffing)) {
+    --*c;
+  }
+  if (auto* c = counter(s)) {
+    ++*c;
+  }
+  m.staffing = s;
+  updateCondition(q);
+}
+
+void EngineImpl::updateCondition(QueueState& q) {
+  const QueueCondition c = q.staffedReady > 0       ? QueueCondition::kStaffed
+                           : q.staffedWithdrawn > 0 ? QueueCondition::kAllWithdrawn
+                                                    : QueueCondition::kEmpty;
+  if (c == q.condition) {
+    return;
+  }
+  q.condition = c;
+  q.conditionSince = now_;
+  for (const CallKey& key : q.callers) {
+    armWaitTime(calls_.at(key.call));
+  }
+}
+
+void EngineImpl::setActivity(AgentId agent, Activity activity, CallId call) {
+  AgentState& a = agents_[agent.value()];
+  a.activity = activity;
+  a.call = call;
+  a.since = now_;
+  refreshAgent(agent);
+}
+
+void EngineImpl::withdraw(AgentId agent, std::string reason) {
+  AgentState& a = agents_[agent.value()];
+  a.presence = Presence::kWithdrawn;
+  a.reason = std::move(reason);
+  a.since = now_;
+  emitAgent(EventType::kPause, agent, QueueId{}).reason = a.reason;
+  refreshAgent(agent);
+}
+
+void EngineImpl::agentCallFinished(AgentId agent, const CallState& call) {
+  AgentState& a = agents_[agent.value()];
+  QueueState& q = queueOf(call);
+  const Duration talk = now_ - call.connectedAt;
+  rollWindow(q);
+  q.members[call.member].talkInWindowMs += talk.count();
+  const double handle = static_cast<double>((talk + q.config->wrapUp).count());
+  q.handleTimeMs = q.handleTimeMs ? (3 * *q.handleTimeMs + handle) / 4 : handle;
+  a.lastCallEnd = now_;
+  if (q.config->wrapUp > Duration::zero()) {
+    a.wrapUpTimer = timers_.arm(now_ + q.config->wrapUp, TimerKind::kWrapUpEnd, 0, agent.value());
+    setActivity(agent, Activity::kWrapUp, CallId{});
+  } else {
+    setActivity(agent, Activity::kIdle, CallId{});
+  }
+}
+
+void EngineImpl::onWrapUpEnd(AgentId agent) {
+  agents_[agent.value()].wrapUpTimer.reset();
+  setActivity(agent, Activity::kIdle, CallId{});
+}
+
+Result<void> EngineImpl::login(AgentId agent, QueueId queue) {
+  if (!validAgent(agent) || queue.value() >= queues_.size()) {
+    return makeError(ErrorCode::kNotFound, "unknown agent or queue");
+  }
+  const auto mi = memberOf(agent, queue);
+  QueueState& q = queues_[queue.value()];
+  const std::string who = "agent '" + config_.agents[agent.value()].id + "'";
+  if (!mi) {
+    return makeError(ErrorCode::kNotFound,
+                     who + " is not a member of queue '" + q.config->name + "'");
+  }
+  MemberState& m = q.members[*mi];
+  if (m.isStatic) {
+    return makeError(ErrorCode::kFailedPrecondition, who + " is a static member: always logged in");
+  }
+  if (m.loggedIn) {
+    return makeError(ErrorCode::kFailedPrecondition, who + " is already logged in");
+  }
+  m.loggedIn = true;
+  emitAgent(EventType::kAddMember, agent, queue);
+  refreshAgent(agent);
+  return {};
+}
+
+Result<void> EngineImpl::logout(AgentId agent, QueueId queue) {
+  if (!validAgent(agent) || queue.value() >= queues_.size()) {
+    return makeError(ErrorCode::kNotFound, "unknown agent or queue");
+  }
+  const auto mi = memberOf(agent, queue);
+  QueueState& q = queues_[queue.value()];
+  const std::string who = "agent '" + config_.agents[agent.value()].id + "'";
+  if (!mi) {
+    return makeError(ErrorCode::kNotFound,
+                     who + " is not a member of queue '" + q.config->name + "'");
+  }
+  MemberState& m = q.members[*mi];
+  if (m.isStatic) {
+    return makeError(ErrorCode::kFailedPrecondition, who + " is a static member: always logged in");
+  }
+  if (!m.loggedIn) {
+    return makeError(ErrorCode::kFailedPrecondition, who + " is not logged in");
+  }
+  m.loggedIn = false;
+  emitAgent(EventType::kRemoveMember, agent, queue);
+  const AgentState& a = agents_[agent.value()];
+  if (a.activity == Activity::kRinging) {
+    CallState* call = findCall(a.call);
+    if (call != nullptr && call->queue == queue) {
+      endLeg(*call, legOf(*call, agent),
+             LegEnd{EventType::kRingCanceled, "logged out", false, true});
+      afterLegEnded(*call);
+    }
+  }
+  refreshAgent(agent);
+  return {};
+}
+
+Result<void> EngineImpl::setPresence(AgentId agent, Presence presence, std::string reason) {
+  if (!validAgent(agent)) {
+    return makeError(ErrorCode::kNotFound, "unknown agent");
+  }
+  AgentState& a = agents_[agent.value()];
+  if (presence != Presence::kWithdrawn) {
+    reason.clear();
+  } else {
+    const auto& reasons = config_.withdrawReasons;
+    const bool known = reason == kNoAnswerReason ||
+                       std::find(reasons.begin(), reasons.end(), reason) != reasons.end() ||
+                       (reasons.empty() && !reason.empty());
+    if (!known) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "withdraw reason '" + reason + "' is not in withdraw_reasons");
+    }
+  }
+  if (a.presence == presence && a.reason == reason) {
+    return {};
+  }
+  if (presence == Presence::kWithdrawn) {
+    withdraw(agent, std::move(reason));
+    return {};
+  }
+  const std::string previous = a.reason;
+  a.presence = presence;
+  a.reason.clear();
+  a.since = now_;
+  if (presence == Presence::kReady) {
+    a.noAnswers = 0;
+    emitAgent(EventType::kUnpause, agent, QueueId{}).reason = previous;
+  } else {
+    emitAgent(EventType::kUnavailable, agent, QueueId{});
+  }
+  refreshAgent(agent);
+  return {};
+}
+
+Result<void> EngineImpl::setRegistered(AgentId agent, bool registered) {
+  if (!validAgent(agent)) {
+    return makeError(ErrorCode::kNotFound, "unknown agent");
+  }
+  AgentState& a = agents_[agent.value()];
+  if (a.registered != registered) {
+    a.registered = registered;
+    a.since = now_;
+    refreshAgent(agent);
+  }
+  return {};
+}
+
+Result<void> EngineImpl::otherCallStarted(AgentId agent) {
+  if (!validAgent(agent)) {
+    return makeError(ErrorCode::kNotFound, "unknown agent");
+  }
+  AgentState& a = agents_[agent.value()];
+  ++a.otherCalls;
+  a.since = now_;
+  if (a.activity == Activity::kRinging) {
+    // The agent picked up another line instead: this offer is over, without counting a no-answer.
+    if (CallState* call = findCall(a.call)) {
+      endLeg(*call, legOf(*call, agent), LegEnd{EventType::kRingNoAnswer, "busy", false, true});
+      afterLegEnded(*call);
+    }
+  }
+  refreshAgent(agent);
+  return {};
+}
+
+Result<void> EngineImpl::otherCallEnded(AgentId agent) {
+  if (!validAgent(agent)) {
+    return makeError(ErrorCode::kNotFound, "unknown agent");
+  }
+  AgentState& a = agents_[agent.value()];
+  if (a.otherCalls == 0) {
+    return makeError(ErrorCode::kFailedPrecondition, "agent has no other call in progress");
+  }
+  --a.otherCalls;
+  a.since = now_;
+  refreshAgent(agent);
+  return {};
+}
+
+}  // namespace callq::core::internal

@@ -1,0 +1,193 @@
+// Dispatch: offering waiting calls to available agents, ringing, and the end of each ring.
+//
+// Two directions meet here. A call that becomes offerable asks its queue's strategy for members to
+// ring (offer). An agent who becomes available takes the best offerable call among its queues:
+// highest priority first, then the longest wait multiplied by the queue's weight (pull).
+#include <algorithm>
+
+#include "common/check.h"
+#include "core/engine_impl.h"
+
+namespace callq::core::internal {
+
+void EngineImpl::rollWindow(QueueState& q) {
+  const std::int64_t index = toMillis(now_) / q.config->statsWindow.count();
+  if (index == q.windowIndex) {
+    return;
+  }
+  q.windowIndex = index;
+  for (std::size_t i = 0; i < q.members.size(); ++i) {
+    MemberState& m = q.members[i];
+    m.callsInWindow = 0;
+    m.talkInWindowMs = 0;
+    if (m.indexed) {
+      // The counters changed under the index: re-key the member.
+      q.available.erase(m.level, m.entry);
+      const AgentState& a = agents_[m.agent.value()];
+      const MemberMetrics metrics{toMillis(a.lastCallEnd), 0, 0, m.order};
+      m.entry = IndexEntry{q.strategy->metric(metrics), m.order, static_cast<MemberIndex>(i)};
+      q.available.insert(m.level, m.entry);
+    }
+  }
+}
+
+void EngineImpl::offer(CallState& call) {
+  QueueState& q = queueOf(call);
+  CALLQ_DCHECK(call.rings.empty());
+  for (int round = 0; round < 2; ++round) {
+    rollWindow(q);
+    chosen_.clear();
+    OfferContext ctx{q.available, call.tried, q.lastOfferedOrder, rng_};
+    q.strategy->choose(ctx, chosen_);
+    if (!chosen_.empty()) {
+      call.phase = CallPhase::kRinging;
+      if (q.strategy->ringsAll()) {
+        call.roundLevel = q.members[chosen_.front()].level;
+        q.offerable.insert(call.key);  // others may still join this round
+      } else {
+        q.offerable.erase(call.key);
+      }
+      const std::vector<MemberIndex> chosen = chosen_;  // startRing re-enters the strategy scratch
+      for (MemberIndex m : chosen) {
+        startRing(call, m);
+      }
+      return;
+    }
+    if (call.tried.empty()) {
+      break;  // nobody available: wait for an agent to free up
+    }
+    // Everyone available was tried this round: pause, then start the next round.
+    call.tried.clear();
+    if (q.config->retry > Duration::zero()) {
+      call.phase = CallPhase::kPausing;
+      q.offerable.erase(call.key);
+      call.pauseTimer =
+          timers_.arm(now_ + q.config->retry, TimerKind::kRoundPause, call.id.value());
+      return;
+    }
+  }
+  call.phase = CallPhase::kWaiting;
+  q.offerable.insert(call.key);
+}
+
+void EngineImpl::startRing(CallState& call, MemberIndex member) {
+  QueueState& q = queueOf(call);
+  const MemberState& m = q.members[member];
+  const Time until = now_ + q.config->ringTime;
+  call.tried.push_back(member);
+  call.rings.push_back(
+      RingLeg{member, m.agent, now_,
+              timers_.arm(until, TimerKind::kRingTimeout, call.id.value(), m.agent.value())});
+  q.lastOfferedOrder = m.order;
+  actions_.push_back(RingAgent{call.id, call.queue, m.agent, until});
+  setActivity(m.agent, Activity::kRinging, call.id);
+}
+
+std::size_t EngineImpl::legOf(const CallState& call, AgentId agent) const {
+  for (std::size_t i = 0; i < call.rings.size(); ++i) {
+    if (call.rings[i].agent == agent) {
+      return i;
+    }
+  }
+  return call.rings.size();
+}
+
+void EngineImpl::endLeg(CallState& call, std::size_t leg, const LegEnd& how) {
+  CALLQ_CHECK(leg < call.rings.size());
+  RingLeg ended = std::move(call.rings[leg]);
+  call.rings.erase(call.rings.begin() + static_cast<std::ptrdiff_t>(leg));
+  timers_.cancel(ended.timer);
+  Event& e = emit(how.event, &call, ended.agent);
+  e.ring = now_ - ended.started;
+  e.reason = how.reason;
+  if (how.stopRinging) {
+    actions_.push_back(StopRinging{call.id, ended.agent});
+  }
+  AgentState& a = agents_[ended.agent.value()];
+  const unsigned limit = queueOf(call).config->maxNoAnswer;
+  if (how.countsNoAnswer && limit > 0 && ++a.noAnswers >= limit) {
+    a.noAnswers = 0;
+    a.activity = Activity::kIdle;
+    a.call = CallId{};
+    withdraw(ended.agent, std::string(kNoAnswerReason));
+  } else {
+    if (how.countsNoAnswer) {
+      ++a.noAnswers;
+    }
+    setActivity(ended.agent, Activity::kIdle, CallId{});
+  }
+}
+
+void EngineImpl::afterLegEnded(CallState& call) {
+  if (call.rings.empty() && call.phase == CallPhase::kRinging) {
+    offer(call);  // the next member of this round, or the pause before the next round
+  }
+}
+
+void EngineImpl::cancelRings(CallState& call, std::string_view reason) {
+  while (!call.rings.empty()) {
+    endLeg(call, call.rings.size() - 1, LegEnd{EventType::kRingCanceled, reason, false, true});
+  }
+}
+
+void EngineImpl::onRoundPauseEnd(CallState& call) {
+  call.pauseTimer.reset();
+  call.phase = CallPhase::kWaiting;
+  offer(call);
+}
+
+CallState* EngineImpl::bestCallFor(AgentId agent, MemberIndex* member) {
+  CallState* best = nullptr;
+  double bestWeightedWait = 0;
+  for (const Membership& ms : agents_[agent.value()].memberships) {
+    QueueState& q = queues_[ms.queue.value()];
+    const MemberState& m = q.members[ms.member];
+    if (!m.loggedIn) {
+      continue;
+    }
+    for (const CallKey& key : q.offerable) {
+      CallState& c = calls_.at(key.call);
+      if (c.phase == CallPhase::kRinging &&
+          (wasTried(c.tried, ms.member) || m.level > c.roundLevel)) {
+        continue;  // a ring-all round this member cannot join
+      }
+      const double weighted = static_cast<double>((now_ - c.enteredAt).count()) * q.config->weight;
+      if (best == nullptr || c.priority > best->priority ||
+          (c.priority == best->priority &&
+           (weighted > bestWeightedWait ||
+            (weighted == bestWeightedWait && c.key.seq < best->key.seq)))) {
+        best = &c;
+        bestWeightedWait = weighted;
+        *member = ms.member;
+      }
+      break;  // the first acceptable caller is this queue's best
+    }
+  }
+  return best;
+}
+
+void EngineImpl::pull(AgentId agent) {
+  // Each pass either rings this agent or moves another caller out of the offerable set, so the
+  // loop ends; it repeats only when the strategy preferred another available member.
+  while (canTakeQueueCall(agents_[agent.value()])) {
+    MemberIndex member = 0;
+    CallState* call = bestCallFor(agent, &member);
+    if (call == nullptr) {
+      return;
+    }
+    if (call->phase == CallPhase::kRinging) {
+      startRing(*call, member);  // join the ring-all round
+    } else {
+      offer(*call);
+    }
+  }
+}
+
+void EngineImpl::drainPulls() {
+  for (std::size_t i = 0; i < pendingPulls_.size(); ++i) {
+    pull(pendingPulls_[i]);
+  }
+  pendingPulls_.clear();
+}
+
+}  // namespace callq::core::internal

@@ -1,0 +1,161 @@
+#include "core/engine.h"
+
+#include "core/engine_impl.h"
+
+namespace callq::core {
+namespace internal {
+
+EngineImpl::EngineImpl(Config config, const EngineOptions& options)
+    : config_(std::move(config)), rng_(options.seed) {
+  agents_.resize(config_.agents.size());
+  for (std::uint32_t i = 0; i < config_.agents.size(); ++i) {
+    agentById_.emplace(config_.agents[i].id, i);
+    agents_[i].presence = options.initialPresence;
+    agents_[i].registered = options.initiallyRegistered;
+  }
+  queues_.reserve(config_.queues.size());
+  for (std::uint32_t qi = 0; qi < config_.queues.size(); ++qi) {
+    const QueueConfig& qc = config_.queues[qi];
+    queueByName_.emplace(qc.name, qi);
+    QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), qc.members.size());
+    for (std::uint32_t mi = 0; mi < qc.members.size(); ++mi) {
+      const MemberConfig& mc = qc.members[mi];
+      MemberState m;
+      m.agent = AgentId{agentById_.at(mc.agent)};
+      m.level = mc.level;
+      m.order = mi;
+      m.isStatic = mc.isStatic;
+      m.loggedIn = mc.isStatic;
+      q.members.push_back(m);
+      agents_[m.agent.value()].memberships.push_back(Membership{QueueId{qi}, mi});
+    }
+  }
+  for (auto& q : queues_) {
+    for (MemberIndex mi = 0; mi < q.members.size(); ++mi) {
+      refreshMember(q, mi);
+    }
+  }
+  pendingPulls_.clear();  // no caller is waiting yet
+}
+
+void EngineImpl::advanceTo(Time now) {
+  now = std::max(now, now_);
+  drainPulls();
+  while (auto t = timers_.popDue(now)) {
+    now_ = std::max(now_, t->at);
+    onTimer(*t);
+    drainPulls();
+  }
+  now_ = now;
+}
+
+void EngineImpl::settle() { advanceTo(now_); }
+
+}  // namespace internal
+
+Result<std::unique_ptr<Engine>> Engine::create(Config config, EngineOptions options) {
+  if (auto ok = validateConfig(config); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  auto impl = std::make_unique<internal::EngineImpl>(std::move(config), options);
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Engine::Engine(std::unique_ptr<internal::EngineImpl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+const Config& Engine::config() const { return impl_->config_; }
+
+std::optional<QueueId> Engine::findQueue(std::string_view name) const {
+  auto it = impl_->queueByName_.find(std::string(name));
+  return it == impl_->queueByName_.end() ? std::nullopt : std::optional(QueueId{it->second});
+}
+
+std::optional<AgentId> Engine::findAgent(std::string_view id) const {
+  auto it = impl_->agentById_.find(std::string(id));
+  return it == impl_->agentById_.end() ? std::nullopt : std::optional(AgentId{it->second});
+}
+
+namespace {
+
+// Runs one input: due deadlines first, then the input, then whatever it made due.
+template <typename F>
+Result<void> apply(internal::EngineImpl& impl, Time now, F&& input) {
+  impl.advanceTo(now);
+  Result<void> result = input();
+  impl.settle();
+  return result;
+}
+
+}  // namespace
+
+Result<void> Engine::callArrived(Time now, const CallArrival& arrival) {
+  return apply(*impl_, now, [&] { return impl_->callArrived(arrival); });
+}
+Result<void> Engine::callerHungUp(Time now, CallId call) {
+  return apply(*impl_, now, [&] { return impl_->callerHungUp(call); });
+}
+Result<void> Engine::agentAnswered(Time now, CallId call, AgentId agent) {
+  return apply(*impl_, now, [&] { return impl_->agentAnswered(call, agent); });
+}
+Result<void> Engine::ringFailed(Time now, CallId call, AgentId agent, RingFailure why) {
+  return apply(*impl_, now, [&] { return impl_->ringFailed(call, agent, why); });
+}
+Result<void> Engine::callEnded(Time now, CallId call, Party who) {
+  return apply(*impl_, now, [&] { return impl_->callEnded(call, who); });
+}
+Result<void> Engine::callTransferred(Time now, CallId call, TransferKind kind,
+                                     const std::string& target) {
+  return apply(*impl_, now, [&] { return impl_->callTransferred(call, kind, target); });
+}
+Result<void> Engine::login(Time now, AgentId agent, QueueId queue) {
+  return apply(*impl_, now, [&] { return impl_->login(agent, queue); });
+}
+Result<void> Engine::logout(Time now, AgentId agent, QueueId queue) {
+  return apply(*impl_, now, [&] { return impl_->logout(agent, queue); });
+}
+Result<void> Engine::setPresence(Time now, AgentId agent, Presence presence, std::string reason) {
+  return apply(*impl_, now, [&] { return impl_->setPresence(agent, presence, std::move(reason)); });
+}
+Result<void> Engine::setRegistered(Time now, AgentId agent, bool registered) {
+  return apply(*impl_, now, [&] { return impl_->setRegistered(agent, registered); });
+}
+Result<void> Engine::otherCallStarted(Time now, AgentId agent) {
+  return apply(*impl_, now, [&] { return impl_->otherCallStarted(agent); });
+}
+Result<void> Engine::otherCallEnded(Time now, AgentId agent) {
+  return apply(*impl_, now, [&] { return impl_->otherCallEnded(agent); });
+}
+void Engine::advance(Time now) { impl_->advanceTo(now); }
+
+Time Engine::nextDeadline() const { return impl_->timers_.next(); }
+std::vector<Action>& Engine::actions() { return impl_->actions_; }
+std::vector<Event>& Engine::events() { return impl_->events_; }
+
+QueueSnapshot Engine::queueSnapshot(Time now, QueueId queue) const {
+  return impl_->queueSnapshot(queue, std::max(now, impl_->now_));
+}
+AgentSnapshot Engine::agentSnapshot(AgentId agent) const { return impl_->agentSnapshot(agent); }
+
+std::optional<std::uint32_t> Engine::position(CallId call) const {
+  auto it = impl_->calls_.find(call.value());
+  return it == impl_->calls_.end() ? std::nullopt : impl_->positionOf(it->second);
+}
+
+std::optional<Duration> Engine::estimatedWait(CallId call) const {
+  auto it = impl_->calls_.find(call.value());
+  if (it == impl_->calls_.end()) {
+    return std::nullopt;
+  }
+  const auto pos = impl_->positionOf(it->second);
+  return pos ? impl_->estimateWait(impl_->queues_[it->second.queue.value()], *pos) : std::nullopt;
+}
+
+bool Engine::isLoggedIn(AgentId agent, QueueId queue) const {
+  const auto mi = impl_->memberOf(agent, queue);
+  return mi && impl_->queues_[queue.value()].members[*mi].loggedIn;
+}
+
+std::size_t Engine::activeCalls() const { return impl_->calls_.size(); }
+
+}  // namespace callq::core

@@ -1,0 +1,231 @@
+// EngineImpl: the engine's state and rules behind Engine's interface. Internal to src/core.
+//
+// Invariants kept after every input:
+//  - an agent rings for at most one call and is connected to at most one; never both;
+//  - a member is in its queue's AvailableIndex iff it could be offered a call now (logged in,
+//    Ready, registered, idle, on no other call);
+//  - a waiting call with no ring in flight and no round pause is in its queue's offerable set, and
+//    no untried available member of its queue is left idle (dispatch runs on every change);
+//  - every admitted call ends with exactly one terminal event per queue it entered.
+#pragma once
+
+#include <cstdint>
+#include <ext/pb_ds/assoc_container.hpp>
+#include <ext/pb_ds/tree_policy.hpp>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/action.h"
+#include "core/available_index.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/event.h"
+#include "core/rng.h"
+#include "core/snapshot.h"
+#include "core/strategy/strategy.h"
+#include "core/timer_queue.h"
+
+namespace callq::core::internal {
+
+// A caller's place: higher priority first, then arrival order. `seq` is engine-wide and unique.
+struct CallKey {
+  int negPriority = 0;
+  std::uint64_t seq = 0;
+  std::uint64_t call = 0;
+  friend auto operator<=>(const CallKey&, const CallKey&) = default;
+};
+
+using CallOrder =
+    __gnu_pbds::tree<CallKey, __gnu_pbds::null_type, std::less<CallKey>, __gnu_pbds::rb_tree_tag,
+                     __gnu_pbds::tree_order_statistics_node_update>;
+
+enum class CallPhase : std::uint8_t { kWaiting, kRinging, kPausing, kConnected };
+
+struct RingLeg {
+  MemberIndex member = 0;
+  AgentId agent;
+  Time started;
+  std::optional<Timer> timer;
+};
+
+struct CallState {
+  CallId id;
+  QueueId queue;
+  int priority = 0;
+  std::string callerId;
+  CallKey key;
+  Time enteredAt;
+  std::uint32_t originalPosition = 0;
+  CallPhase phase = CallPhase::kWaiting;
+  std::vector<RingLeg> rings;      // offers in flight
+  std::vector<MemberIndex> tried;  // members rung this round, including those still ringing
+  int roundLevel = 0;              // ring-all: members up to this level may join the round
+  std::optional<Timer> pauseTimer;
+  std::optional<Timer> maxWaitTimer;
+  std::optional<Timer> waitTimeTimer;
+  AgentId agent;  // connected agent
+  MemberIndex member = 0;
+  Time connectedAt;
+  std::vector<QueueId> visited;  // queues this caller was moved out of (loop detection)
+};
+
+// How a member counts for wait time 1 / 2.
+enum class Staffing : std::uint8_t { kAbsent, kWithdrawn, kReady };
+enum class QueueCondition : std::uint8_t { kStaffed, kAllWithdrawn, kEmpty };
+
+struct MemberState {
+  AgentId agent;
+  int level = 0;
+  std::uint32_t order = 0;
+  bool isStatic = false;
+  bool loggedIn = false;
+  bool indexed = false;
+  IndexEntry entry;  // as inserted in the AvailableIndex, when indexed
+  Staffing staffing = Staffing::kAbsent;
+  std::uint32_t callsInWindow = 0;
+  std::int64_t talkInWindowMs = 0;
+};
+
+struct QueueState {
+  QueueState(const QueueConfig& c, std::unique_ptr<RoutingStrategy> s, std::size_t memberCount)
+      : config(&c), strategy(std::move(s)), available(memberCount) {}
+  const QueueConfig* config;
+  std::unique_ptr<RoutingStrategy> strategy;
+  std::vector<MemberState> members;
+  AvailableIndex available;
+  CallOrder callers;            // every waiting caller (not connected), by position
+  std::set<CallKey> offerable;  // waiting callers an agent who frees up may take
+  std::int64_t lastOfferedOrder = -1;
+  std::int64_t windowIndex = -1;  // statsWindow period the member counters belong to
+  std::uint32_t staffedReady = 0;
+  std::uint32_t staffedWithdrawn = 0;
+  QueueCondition condition = QueueCondition::kEmpty;
+  Time conditionSince;
+  std::optional<double> handleTimeMs;  // exponential average of talk + wrap-up
+};
+
+struct Membership {
+  QueueId queue;
+  MemberIndex member;
+};
+
+struct AgentState {
+  Presence presence = Presence::kReady;
+  std::string reason;
+  bool registered = true;
+  Activity activity = Activity::kIdle;
+  std::uint32_t otherCalls = 0;
+  CallId call;  // ringing for, or connected to
+  Time since;
+  Time lastCallEnd = fromMillis(0);
+  std::uint32_t noAnswers = 0;  // consecutive
+  std::optional<Timer> wrapUpTimer;
+  std::vector<Membership> memberships;
+};
+
+class EngineImpl {
+ public:
+  EngineImpl(Config config, const EngineOptions& options);
+
+  // Inputs (see Engine). `now_` is already set and due timers have run.
+  Result<void> callArrived(const CallArrival& arrival);
+  Result<void> callerHungUp(CallId call);
+  Result<void> agentAnswered(CallId call, AgentId agent);
+  Result<void> ringFailed(CallId call, AgentId agent, RingFailure why);
+  Result<void> callEnded(CallId call, Party who);
+  Result<void> callTransferred(CallId call, TransferKind kind, const std::string& target);
+  Result<void> login(AgentId agent, QueueId queue);
+  Result<void> logout(AgentId agent, QueueId queue);
+  Result<void> setPresence(AgentId agent, Presence presence, std::string reason);
+  Result<void> setRegistered(AgentId agent, bool registered);
+  Result<void> otherCallStarted(AgentId agent);
+  Result<void> otherCallEnded(AgentId agent);
+
+  // Sets the clock (never backwards) and runs due timers and pending dispatch.
+  void advanceTo(Time now);
+  void settle();  // runs dispatch for agents who may have become free, and timers now due
+
+  // State for Engine's accessors.
+  Config config_;
+  std::vector<QueueState> queues_;
+  std::vector<AgentState> agents_;
+  std::unordered_map<std::uint64_t, CallState> calls_;
+  std::vector<Action> actions_;
+  std::vector<Event> events_;
+  TimerQueue timers_;
+  Time now_ = fromMillis(0);
+
+  QueueSnapshot queueSnapshot(QueueId queue, Time now) const;
+  AgentSnapshot agentSnapshot(AgentId agent) const;
+  std::optional<std::uint32_t> positionOf(const CallState& call) const;
+  std::optional<Duration> estimateWait(const QueueState& q, std::uint32_t position) const;
+  std::optional<MemberIndex> memberOf(AgentId agent, QueueId queue) const;
+
+ private:
+  // dispatch.cc: offering calls to agents.
+  void offer(CallState& call);
+  void startRing(CallState& call, MemberIndex member);
+  void pull(AgentId agent);
+  CallState* bestCallFor(AgentId agent, MemberIndex* member);
+  struct LegEnd {
+    EventType event;
+    std::string_view reason;
+    bool countsNoAnswer;
+    bool stopRinging;
+  };
+  void endLeg(CallState& call, std::size_t leg, const LegEnd& how);
+  void afterLegEnded(CallState& call);
+  std::size_t legOf(const CallState& call, AgentId agent) const;
+  void drainPulls();
+  void cancelRings(CallState& call, std::string_view reason);
+  void rollWindow(QueueState& q);
+  void onRoundPauseEnd(CallState& call);
+
+  // agents.cc: agent state and the available index.
+  void refreshAgent(AgentId agent);
+  void refreshMember(QueueState& q, MemberIndex m);
+  bool canTakeQueueCall(const AgentState& a) const;
+  void setActivity(AgentId agent, Activity activity, CallId call);
+  void noteStaffing(QueueState& q, MemberState& m);
+  void updateCondition(QueueState& q);
+  void withdraw(AgentId agent, std::string reason);
+  void agentCallFinished(AgentId agent, const CallState& call);
+  void onWrapUpEnd(AgentId agent);
+
+  // calls.cc: callers entering and leaving queues.
+  Result<void> enter(CallState call, QueueId queue);
+  void armWaitTime(CallState& call);
+  Result<void> refuse(CallState call, const char* reason);
+  Destination resolveLoops(const CallState& call, Destination d) const;
+  void route(CallState call, QueueId from, const Destination& destination);
+  void exitQueue(CallState& call, EventType type, Destination destination);
+  void abandon(CallState& call);
+  void onGiveUp(CallState& call, EventType type, const Destination& destination);
+  void leaveQueueStructures(CallState& call);
+  void onTimer(const Timer& t);
+  void connect(CallState& call, std::size_t leg);
+  void finishConnected(CallState& call, EventType type, std::string reason);
+  Event& emit(EventType type, const CallState* call, AgentId agent);
+  Event& emitAgent(EventType type, AgentId agent, QueueId queue);
+
+  CallState* findCall(CallId id);
+  QueueState& queueOf(const CallState& call) { return queues_[call.queue.value()]; }
+  bool validAgent(AgentId agent) const { return agent.value() < agents_.size(); }
+
+  Rng rng_;
+  std::uint64_t nextSeq_ = 0;
+  std::vector<AgentId> pendingPulls_;
+
+ public:
+  std::unordered_map<std::string, std::uint32_t> queueByName_;
+  std::unordered_map<std::string, std::uint32_t> agentById_;
+
+ private:
+  std::vector<MemberIndex> chosen_;  // scratch for strategy choices
+};
+
+}  // namespace callq::core::internal
