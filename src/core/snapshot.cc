@@ -29,7 +29,11 @@ QueueSnapshot EngineImpl::queueSnapshot(QueueId queue, Time now) const {
   std::uint32_t position = 0;
   for (const CallKey& key : q.callers) {
     const CallState& c = calls_.at(key.call);
-    WaitingCaller w{c.id, ++position, now - c.enteredAt, c.phase == CallPhase::kRinging,
+    WaitingCaller w{c.id,
+                    ++position,
+                    now - c.enteredAt,
+                    c.phase == CallPhase::kRinging,
+                    c.phase == CallPhase::kPausing,
                     estimateWait(q, position)};
     s.longestWait = std::max(s.longestWait, w.waited);
     s.callers.push_back(w);

@@ -44,7 +44,8 @@ struct WaitingCaller {
   CallId call;
   std::uint32_t position = 0;  // 1..n
   Duration waited{0};
-  bool ringing = false;
+  bool ringing = false;        // an offer to an agent is in flight
+  bool betweenRounds = false;  // every available agent was tried; the pause before the next round
   std::optional<Duration> estimatedWait;
 };
 
