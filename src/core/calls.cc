@@ -127,6 +127,9 @@ void EngineImpl::armWaitTime(CallState& call) {
 
 void EngineImpl::leaveQueueStructures(CallState& call) {
   QueueState& q = queueOf(call);
+  if (call.phase == CallPhase::kPausing) {
+    pendingQueues_.push_back(call.queue);  // callers it held back may go now
+  }
   q.callers.erase(call.key);
   q.offerable.erase(call.key);
   timers_.cancel(call.pauseTimer);

@@ -31,9 +31,25 @@ void EngineImpl::rollWindow(QueueState& q) {
   }
 }
 
+std::size_t EngineImpl::pausingAhead(const QueueState& q, const CallKey& key) const {
+  std::size_t n = 0;
+  for (auto it = q.offerable.begin(); it != q.offerable.end() && *it < key; ++it) {
+    n += calls_.at(it->call).phase == CallPhase::kPausing ? 1 : 0;
+  }
+  return n;
+}
+
 void EngineImpl::offer(CallState& call) {
   QueueState& q = queueOf(call);
   CALLQ_DCHECK(call.rings.empty());
+  // A caller in the pause between rounds keeps one available agent for itself: a caller behind
+  // it starts a round only while more agents are available than such callers ahead (FIFO).
+  if (call.tried.empty() && !q.available.empty() &&
+      q.available.size() <= pausingAhead(q, call.key)) {
+    call.phase = CallPhase::kWaiting;
+    q.offerable.insert(call.key);
+    return;
+  }
   for (int round = 0; round < 2; ++round) {
     rollWindow(q);
     chosen_.clear();
@@ -59,8 +75,8 @@ void EngineImpl::offer(CallState& call) {
     // Everyone available was tried this round: pause, then start the next round.
     call.tried.clear();
     if (q.config->retry > Duration::zero()) {
-      call.phase = CallPhase::kPausing;
-      q.offerable.erase(call.key);
+      call.phase = CallPhase::kPausing;  // stays in `offerable`: it keeps its place in line
+      q.offerable.insert(call.key);
       call.pauseTimer =
           timers_.arm(now_ + q.config->retry, TimerKind::kRoundPause, call.id.value());
       return;
@@ -136,6 +152,26 @@ void EngineImpl::onRoundPauseEnd(CallState& call) {
   offer(call);
 }
 
+void EngineImpl::offerHeld(QueueState& q) {
+  while (!q.available.empty()) {
+    CallState* next = nullptr;
+    for (const CallKey& key : q.offerable) {
+      CallState& c = calls_.at(key.call);
+      if (c.phase == CallPhase::kWaiting) {
+        next = &c;
+        break;
+      }
+    }
+    if (next == nullptr) {
+      return;
+    }
+    offer(*next);
+    if (next->phase == CallPhase::kWaiting) {
+      return;  // still held for a caller ahead
+    }
+  }
+}
+
 CallState* EngineImpl::bestCallFor(AgentId agent, MemberIndex* member) {
   CallState* best = nullptr;
   double bestWeightedWait = 0;
@@ -145,11 +181,19 @@ CallState* EngineImpl::bestCallFor(AgentId agent, MemberIndex* member) {
     if (!m.loggedIn) {
       continue;
     }
+    std::size_t pausing = 0;
     for (const CallKey& key : q.offerable) {
       CallState& c = calls_.at(key.call);
+      if (c.phase == CallPhase::kPausing) {
+        ++pausing;  // keeps an available agent for itself (see offer)
+        continue;
+      }
       if (c.phase == CallPhase::kRinging &&
           (wasTried(c.tried, ms.member) || m.level > c.roundLevel)) {
         continue;  // a ring-all round this member cannot join
+      }
+      if (q.available.size() <= pausing) {
+        break;  // every available agent of this queue is kept for a caller ahead
       }
       const double weighted = static_cast<double>((now_ - c.enteredAt).count()) * q.config->weight;
       if (best == nullptr || c.priority > best->priority ||
@@ -179,6 +223,9 @@ void EngineImpl::pull(AgentId agent) {
       startRing(*call, member);  // join the ring-all round
     } else {
       offer(*call);
+      if (call->phase == CallPhase::kWaiting) {
+        return;  // held back for a caller ahead: nothing more this agent can do now
+      }
     }
   }
 }
@@ -188,6 +235,10 @@ void EngineImpl::drainPulls() {
     pull(pendingPulls_[i]);
   }
   pendingPulls_.clear();
+  for (std::size_t i = 0; i < pendingQueues_.size(); ++i) {
+    offerHeld(queues_[pendingQueues_[i].value()]);
+  }
+  pendingQueues_.clear();
 }
 
 }  // namespace callq::core::internal

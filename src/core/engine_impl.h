@@ -4,8 +4,9 @@
 //  - an agent rings for at most one call and is connected to at most one; never both;
 //  - a member is in its queue's AvailableIndex iff it could be offered a call now (logged in,
 //    Ready, registered, idle, on no other call);
-//  - a waiting call with no ring in flight and no round pause is in its queue's offerable set, and
-//    no untried available member of its queue is left idle (dispatch runs on every change);
+//  - a waiting call is in its queue's offerable set (also while ringing, for ring-all, and during
+//    the pause between rounds, where it keeps its place); no caller idles while its queue has more
+//    available members than callers ahead in their round pause (dispatch runs on every change);
 //  - every admitted call ends with exactly one terminal event per queue it entered.
 #pragma once
 
@@ -184,6 +185,8 @@ class EngineImpl {
   void cancelRings(CallState& call, std::string_view reason);
   void rollWindow(QueueState& q);
   void onRoundPauseEnd(CallState& call);
+  std::size_t pausingAhead(const QueueState& q, const CallKey& key) const;
+  void offerHeld(QueueState& q);
 
   // agents.cc: agent state and the available index.
   void refreshAgent(AgentId agent);
@@ -219,6 +222,7 @@ class EngineImpl {
   Rng rng_;
   std::uint64_t nextSeq_ = 0;
   std::vector<AgentId> pendingPulls_;
+  std::vector<QueueId> pendingQueues_;  // queues whose held callers may be offered again
 
  public:
   std::unordered_map<std::string, std::uint32_t> queueByName_;

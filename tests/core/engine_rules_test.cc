@@ -285,5 +285,34 @@ TEST_F(RulesTest, TimeNeverGoesBack) {
   EXPECT_EQ(e().events().back().time, at(10));
 }
 
+TEST_F(RulesTest, CallersHeldForAPausingCallerGoWhenItLeaves) {
+  Config c = makeConfig(1, Strategy::kLinear);
+  c.queues[0].ringTime = Duration(10'000);
+  start(c);
+  arrive(0, 1);
+  arrive(1, 2);
+  e().advance(at(10));  // a1 rings out on call 1: call 1 pauses and keeps a1 for itself
+  clear();
+  ASSERT_TRUE(e().callerHungUp(at(12), CallId{1}).has_value());
+  const auto rings = actionsOf<RingAgent>();
+  ASSERT_EQ(rings.size(), 1u);
+  EXPECT_EQ(rings[0].call, CallId{2});
+}
+
+TEST_F(RulesTest, APausingCallerHoldsOnlyOneAgent) {
+  Config c = makeConfig(2, Strategy::kLinear);
+  c.queues[0].ringTime = Duration(10'000);
+  start(c);
+  ASSERT_TRUE(e().otherCallStarted(at(0), agent("a2")).has_value());
+  arrive(0, 1);         // rings a1
+  arrive(1, 2);         // waits
+  e().advance(at(10));  // call 1 pauses, holding a1
+  clear();
+  ASSERT_TRUE(e().otherCallEnded(at(12), agent("a2")).has_value());
+  const auto rings = actionsOf<RingAgent>();
+  ASSERT_EQ(rings.size(), 1u);
+  EXPECT_EQ(rings[0].call, CallId{2}) << "two free agents, one kept: call 2 may go";
+}
+
 }  // namespace
 }  // namespace callq::core::testing

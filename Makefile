@@ -1,0 +1,35 @@
+# callq: `make run` and `make test` are all a newcomer needs (see README.md).
+BUILD ?= build
+CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+SOURCE_DIRS := $(wildcard src tests bench sim)
+
+.PHONY: all deps build test run bench-core format clean
+
+all: build
+
+# Missing Debian packages (apt-get runs only when something is missing).
+deps:
+	scripts/install-deps
+
+# Configure once (later builds let CMake re-run itself when a CMakeLists.txt changes), then build.
+build: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then cmake -S . -B $(BUILD) $(CMAKE_FLAGS); fi
+	cmake --build $(BUILD) -j2
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j2
+	scripts/lint
+
+# Until the simulator and SIP land, `run` validates and prints the demo configuration.
+run: build
+	@echo "make run: callq cannot take calls yet; validating and printing config/demo.toml"
+	./$(BUILD)/callq check config/demo.toml
+
+bench-core: build
+	./$(BUILD)/bench/bench_core
+
+format:
+	find $(SOURCE_DIRS) -type f \( -name '*.h' -o -name '*.cc' \) -exec clang-format -i {} +
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,28 @@
+// The subcommands of the callq executable, one file each (check_command.cc, version_command.cc...).
+//
+// An add*Command() registers a subcommand and its options on the CLI11 app and returns what main()
+// runs when that subcommand was chosen. Adding `serve`, `simulate` or `erlang` is one more file and
+// one more line in main.cc.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace callq::app {
+
+struct Command {
+  CLI::App* cli = nullptr;   // the subcommand; main() runs `run` if it was given
+  std::function<int()> run;  // returns the process exit code
+};
+
+// `callq check FILE`: validates a configuration file and prints a summary (exit 0) or the error
+// on stderr (exit 1).
+Command addCheckCommand(CLI::App& app);
+
+// `callq version`: prints "callq <version>".
+Command addVersionCommand(CLI::App& app);
+
+}  // namespace callq::app

@@ -1,0 +1,127 @@
+// fewest-calls: the available agent who answered the fewest calls of this queue in the current
+// stats window; the counters start again when the window (aligned to the epoch) rolls over.
+#include <string>
+#include <vector>
+
+#include "tests/core/engine_fixture.h"
+
+namespace callq::core::testing {
+namespace {
+
+using Names = std::vector<std::string>;
+
+class FewestCallsTest : public EngineTest {
+ protected:
+  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
+  static Config config(const std::vector<int>& levels, double windowSeconds = 86400) {
+    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kFewestCalls);
+    c.queues[0].statsWindow = Duration(static_cast<std::int64_t>(windowSeconds * 1000));
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      c.queues[0].members[i].level = levels[i];
+    }
+    return c;
+  }
+  // Call `call` arrives at t and must ring exactly one agent, who answers 1 s later and hangs up
+  // `talk` s after that. Returns that agent.
+  std::string serve(double t, std::uint64_t call, double talk = 1) {
+    clear();
+    arrive(t, call);
+    const Names r = rung();
+    if (r.size() != 1) {
+      ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+      return "";
+    }
+    answer(t + 1, call, r[0]);
+    EXPECT_TRUE(e().callEnded(at(t + 1 + talk), CallId{call}, Party::kAgent).has_value());
+    clear();
+    return r[0];
+  }
+  void busy(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallStarted(at(t), agent(a)).has_value());
+  }
+  void freeUp(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallEnded(at(t), agent(a)).has_value());
+  }
+};
+
+TEST_F(FewestCallsTest, OffersTheAgentWithFewestAnsweredCallsUntilCaughtUp) {
+  start(config({0, 0}));
+  busy(0, "a1");
+  EXPECT_EQ(serve(1, 1), "a2");
+  EXPECT_EQ(serve(10, 2), "a2");
+  freeUp(20, "a1");
+  // a1 has 0 calls, a2 has 2: a1 gets the next ones although it has just served (longest-idle
+  // and round-robin would alternate) and talked longer (least-talk-time would pick a2).
+  EXPECT_EQ(serve(30, 3, 50), "a1");
+  EXPECT_EQ(serve(100, 4), "a1");
+  EXPECT_EQ(serve(110, 5), "a1");  // tie 2-2: member order
+  EXPECT_EQ(serve(120, 6), "a2");  // a1: 3, a2: 2
+}
+
+TEST_F(FewestCallsTest, RingNoAnswerMovesOnAndDoesNotCountAsACall) {
+  start(config({0, 0}));
+  arrive(0, 1);
+  EXPECT_EQ(rung(), Names{"a1"});
+  clear();
+  e().advance(at(15));
+  const Event* na = lastEvent(EventType::kRingNoAnswer);
+  ASSERT_NE(na, nullptr);
+  EXPECT_EQ(na->agent, agent("a1"));
+  EXPECT_EQ(na->ring, Duration(15000));
+  EXPECT_EQ(rung(), Names{"a2"});
+  answer(16, 1, "a2");
+  ASSERT_TRUE(e().callEnded(at(20), CallId{1}, Party::kAgent).has_value());
+  EXPECT_EQ(serve(30, 2), "a1");  // a1: 0 answered, a2: 1
+  EXPECT_EQ(serve(40, 3), "a1");  // tie 1-1: member order
+}
+
+TEST_F(FewestCallsTest, CountersResetWhenTheEpochAlignedWindowRollsOver) {
+  start(config({0, 0}, 3600));  // windows [0, 3600), [3600, 7200), ...
+  busy(3000, "a2");
+  EXPECT_EQ(serve(3000, 1), "a1");
+  EXPECT_EQ(serve(3010, 2), "a1");
+  freeUp(3020, "a2");
+  EXPECT_EQ(serve(3500, 3), "a2");  // a1: 2, a2: 0
+  // a1: 2, a2: 1 -- still the first window at 3599 s (the caller hangs up while a2 rings).
+  clear();
+  arrive(3599, 4);
+  EXPECT_EQ(rung(), Names{"a2"});
+  ASSERT_TRUE(e().callerHungUp(at(3599.5), CallId{4}).has_value());
+  // 3700 is only 700 s after the first call, but a new epoch-aligned window: 0 - 0, member order.
+  EXPECT_EQ(serve(3700, 5), "a1");
+  EXPECT_EQ(serve(3710, 6), "a2");  // a1: 1, a2: 0
+}
+
+TEST_F(FewestCallsTest, CountsOnlyThisQueuesCalls) {
+  Config c = config({0, 0});
+  QueueConfig q2 = c.queues[0];
+  q2.name = "q2";
+  q2.extension = "601";
+  q2.members.resize(1);  // a1 only
+  c.queues.push_back(q2);
+  start(c);
+  for (std::uint64_t call = 1; call <= 2; ++call) {
+    clear();
+    arrive(10.0 * static_cast<double>(call), call, "q2");
+    ASSERT_EQ(rung(), Names{"a1"});
+    answer(10.0 * static_cast<double>(call) + 1, call, "a1");
+    ASSERT_TRUE(e().callEnded(at(10.0 * static_cast<double>(call) + 2), CallId{call}, Party::kAgent)
+                    .has_value());
+  }
+  EXPECT_EQ(serve(50, 3), "a1");  // 0 - 0 in q: member order
+  EXPECT_EQ(serve(60, 4), "a2");
+}
+
+TEST_F(FewestCallsTest, LowerLevelWinsOverFewerCallsAtAHigherLevel) {
+  start(config({0, 1}));
+  EXPECT_EQ(serve(0, 1), "a1");
+  EXPECT_EQ(serve(10, 2), "a1");  // a2 has 0 calls but is level 1
+  ASSERT_TRUE(e().setPresence(at(20), agent("a1"), Presence::kWithdrawn, "lunch").has_value());
+  EXPECT_EQ(serve(21, 3), "a2");
+  busy(30, "a2");
+  ASSERT_TRUE(e().setPresence(at(30), agent("a1"), Presence::kReady).has_value());
+  EXPECT_EQ(serve(31, 4), "a1");
+}
+
+}  // namespace
+}  // namespace callq::core::testing

@@ -1,0 +1,93 @@
+// least-talk-time: the available agent with the least talk time for this queue in the window.
+#include <string>
+#include <vector>
+
+#include "tests/core/engine_fixture.h"
+
+namespace callq::core::testing {
+namespace {
+
+using Names = std::vector<std::string>;
+
+class LeastTalkTimeTest : public EngineTest {
+ protected:
+  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
+  static Config config(const std::vector<int>& levels, double windowSeconds = 86400) {
+    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kLeastTalkTime);
+    c.queues[0].statsWindow = Duration(static_cast<std::int64_t>(windowSeconds * 1000));
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      c.queues[0].members[i].level = levels[i];
+    }
+    return c;
+  }
+  // Call `call` arrives at t and must ring exactly one agent, who answers 1 s later and talks for
+  // `talk` s. Returns that agent.
+  std::string serve(double t, std::uint64_t call, double talk) {
+    clear();
+    arrive(t, call);
+    const Names r = rung();
+    if (r.size() != 1) {
+      ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+      return "";
+    }
+    answer(t + 1, call, r[0]);
+    EXPECT_TRUE(e().callEnded(at(t + 1 + talk), CallId{call}, Party::kAgent).has_value());
+    clear();
+    return r[0];
+  }
+};
+
+TEST_F(LeastTalkTimeTest, OffersTheAgentWithTheLeastTalkTime) {
+  start(config({0, 0, 0}));
+  EXPECT_EQ(serve(0, 1, 100), "a1");  // all at 0 s: member order
+  EXPECT_EQ(serve(200, 2, 10), "a2");
+  EXPECT_EQ(serve(300, 3, 50), "a3");
+  // a1 100 s, a2 10 s, a3 50 s; one call each; a1 idle the longest, a3 offered last.
+  EXPECT_EQ(serve(400, 4, 100), "a2");  // a2 now 110 s
+  EXPECT_EQ(serve(600, 5, 10), "a3");   // a3 now 60 s
+  EXPECT_EQ(serve(700, 6, 60), "a3");   // still the least, although it just served
+  EXPECT_EQ(serve(800, 7, 10), "a1");   // a1 100 s, a2 110 s, a3 120 s
+}
+
+TEST_F(LeastTalkTimeTest, RingNoAnswerMovesToTheNextLeast) {
+  start(config({0, 0, 0}));
+  EXPECT_EQ(serve(0, 1, 30), "a1");
+  EXPECT_EQ(serve(100, 2, 20), "a2");
+  arrive(200, 3);  // a3 0 s, a2 20 s, a1 30 s
+  EXPECT_EQ(rung(), Names{"a3"});
+  clear();
+  e().advance(at(215));
+  const Event* na = lastEvent(EventType::kRingNoAnswer);
+  ASSERT_NE(na, nullptr);
+  EXPECT_EQ(na->agent, agent("a3"));
+  EXPECT_EQ(na->ring, Duration(15000));
+  EXPECT_EQ(rung(), Names{"a2"});
+  clear();
+  e().advance(at(230));
+  EXPECT_EQ(rung(), Names{"a1"});
+  EXPECT_EQ(e().activeCalls(), 1u);
+}
+
+TEST_F(LeastTalkTimeTest, TalkTimeResetsWhenTheEpochAlignedWindowRollsOver) {
+  start(config({0, 0}, 1000));  // windows [0, 1000), [1000, 2000), ...
+  EXPECT_EQ(serve(500, 1, 100), "a1");
+  EXPECT_EQ(serve(700, 2, 10), "a2");
+  EXPECT_EQ(serve(900, 3, 10), "a2");  // a1 100 s, a2 20 s
+  // A new window 500 s after the first call: both at 0 s, member order.
+  EXPECT_EQ(serve(1000, 4, 5), "a1");
+  EXPECT_EQ(serve(1100, 5, 5), "a2");  // a1 5 s, a2 0 s
+}
+
+TEST_F(LeastTalkTimeTest, HigherLevelOnlyWhenTheLowerLevelIsBusyOrWithdrawn) {
+  start(config({1, 0}));
+  EXPECT_EQ(serve(0, 1, 100), "a2");
+  EXPECT_EQ(serve(200, 2, 100), "a2");  // a1 has 0 s but is level 1
+  ASSERT_TRUE(e().otherCallStarted(at(400), agent("a2")).has_value());
+  EXPECT_EQ(serve(401, 3, 10), "a1");
+  ASSERT_TRUE(e().otherCallEnded(at(500), agent("a2")).has_value());
+  ASSERT_TRUE(e().setPresence(at(500), agent("a1"), Presence::kWithdrawn, "lunch").has_value());
+  EXPECT_EQ(serve(501, 4, 10), "a2");
+}
+
+}  // namespace
+}  // namespace callq::core::testing

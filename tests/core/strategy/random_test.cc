@@ -1,0 +1,117 @@
+// random: a uniformly random available agent of the lowest level, drawn from the engine's seeded
+// generator (same seed, same choices).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/core/engine_fixture.h"
+
+namespace callq::core::testing {
+namespace {
+
+using Names = std::vector<std::string>;
+
+class RandomTest : public EngineTest {
+ protected:
+  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
+  static Config config(const std::vector<int>& levels) {
+    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kRandom);
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      c.queues[0].members[i].level = levels[i];
+    }
+    return c;
+  }
+  // Offers `n` callers one at a time, each hanging up while its first agent rings; returns who
+  // was offered each call.
+  Names offers(int n) {
+    Names picks;
+    for (int i = 1; i <= n; ++i) {
+      const auto call = static_cast<std::uint64_t>(i);
+      clear();
+      arrive(i, call);
+      const Names r = rung();
+      if (r.size() != 1) {
+        ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+        return picks;
+      }
+      picks.push_back(r[0]);
+      EXPECT_TRUE(e().callerHungUp(at(i + 0.5), CallId{call}).has_value());
+    }
+    clear();
+    return picks;
+  }
+  static std::map<std::string, int> tally(const Names& picks) {
+    std::map<std::string, int> n;
+    for (const std::string& p : picks) {
+      ++n[p];
+    }
+    return n;
+  }
+};
+
+TEST_F(RandomTest, PicksUniformlyAmongAvailableAgents) {
+  start(config({0, 0, 0}), 42);
+  const Names picks = offers(3000);
+  auto n = tally(picks);
+  double chi2 = 0;
+  for (const char* a : {"a1", "a2", "a3"}) {
+    EXPECT_NEAR(n[a], 1000, 100) << a;
+    chi2 += (n[a] - 1000.0) * (n[a] - 1000.0) / 1000.0;
+  }
+  EXPECT_LT(chi2, 13.82);  // chi-square, 2 degrees of freedom, p = 0.001
+  // Independent draws: the same agent twice in a row about 1/3 of the time (round-robin: never).
+  int repeats = 0;
+  for (std::size_t i = 1; i < picks.size(); ++i) {
+    repeats += picks[i] == picks[i - 1] ? 1 : 0;
+  }
+  EXPECT_NEAR(repeats, 1000, 120);
+}
+
+TEST_F(RandomTest, SameSeedGivesTheSameSequence) {
+  start(config({0, 0, 0}), 7);
+  const Names first = offers(40);
+  start(config({0, 0, 0}), 7);
+  EXPECT_EQ(offers(40), first);
+  start(config({0, 0, 0}), 8);
+  EXPECT_NE(offers(40), first);
+}
+
+TEST_F(RandomTest, NoAnswerMovesToAnUntriedAgentThenPausesAndStartsOver) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    start(config({0, 0, 0}), seed);
+    arrive(0, 1);
+    for (double t : {15.0, 30.0}) {
+      e().advance(at(t));
+    }
+    const Names round = rung();
+    EXPECT_EQ(tally(round).size(), 3u);  // a permutation of a1, a2, a3
+    ASSERT_EQ(round.size(), 3u);
+    clear();
+    e().advance(at(45));
+    const Event* na = lastEvent(EventType::kRingNoAnswer);
+    ASSERT_NE(na, nullptr);
+    EXPECT_EQ(na->agent, agent(round[2]));
+    EXPECT_EQ(na->ring, Duration(15000));
+    EXPECT_TRUE(rung().empty());  // retry pause
+    e().advance(at(50));
+    EXPECT_EQ(rung().size(), 1u);
+    EXPECT_EQ(e().activeCalls(), 1u);
+  }
+}
+
+TEST_F(RandomTest, HigherLevelOnlyWhenEveryLowerLevelAgentIsBusyOrWithdrawn) {
+  start(config({0, 0, 1}), 3);
+  auto n = tally(offers(300));
+  EXPECT_EQ(n.count("a3"), 0u);
+  EXPECT_GT(n["a1"], 100);
+  EXPECT_GT(n["a2"], 100);
+  ASSERT_TRUE(e().otherCallStarted(at(400), agent("a1")).has_value());
+  ASSERT_TRUE(e().setPresence(at(400), agent("a2"), Presence::kWithdrawn, "lunch").has_value());
+  clear();
+  arrive(401, 1000);
+  EXPECT_EQ(rung(), Names{"a3"});
+}
+
+}  // namespace
+}  // namespace callq::core::testing

@@ -1,0 +1,172 @@
+// ring-all: every available agent of the lowest level rings at once; the first answer wins.
+#include <gmock/gmock.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/core/engine_fixture.h"
+
+namespace callq::core::testing {
+namespace {
+
+using ::testing::UnorderedElementsAre;
+using Names = std::vector<std::string>;
+
+class RingAllTest : public EngineTest {
+ protected:
+  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
+  static Config config(const std::vector<int>& levels) {
+    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kRingAll);
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      c.queues[0].members[i].level = levels[i];
+    }
+    return c;
+  }
+  void busy(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallStarted(at(t), agent(a)).has_value());
+  }
+  void freeUp(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallEnded(at(t), agent(a)).has_value());
+  }
+  int count(const std::string& name) {
+    int n = 0;
+    for (const std::string& ev : eventNames()) {
+      n += ev == name ? 1 : 0;
+    }
+    return n;
+  }
+};
+
+TEST_F(RingAllTest, RingsEveryAvailableAgentAtOnce) {
+  start(config({0, 0, 0}));
+  arrive(0, 1);
+  EXPECT_EQ(rung(), (Names{"a1", "a2", "a3"}));
+  for (const RingAgent& r : actionsOf<RingAgent>()) {
+    EXPECT_EQ(r.until, at(15));
+  }
+}
+
+TEST_F(RingAllTest, FirstAnswerWinsAndTheOthersStopWithoutNoAnswer) {
+  start(config({0, 0, 0}));
+  arrive(0, 1);
+  clear();
+  answer(4, 1, "a2");
+  const auto bridges = actionsOf<Bridge>();
+  ASSERT_EQ(bridges.size(), 1u);
+  EXPECT_EQ(bridges[0].agent, agent("a2"));
+  EXPECT_THAT(stopped(), UnorderedElementsAre("a1", "a3"));
+  EXPECT_EQ(eventNames(), Names{"CONNECT"});
+  const Event* connect = lastEvent(EventType::kConnect);
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(connect->ring, Duration(4000));
+  // The losers' ring timers are gone: nothing happens at the old deadline.
+  clear();
+  e().advance(at(16));
+  EXPECT_TRUE(eventNames().empty());
+  // The losers are free again; the winner is on the call.
+  arrive(17, 2);
+  EXPECT_EQ(rung(), (Names{"a1", "a3"}));
+}
+
+TEST_F(RingAllTest, SkipsBusyAndWithdrawnAgents) {
+  start(config({0, 0, 0}));
+  busy(0, "a1");
+  ASSERT_TRUE(e().setPresence(at(0), agent("a3"), Presence::kWithdrawn, "lunch").has_value());
+  clear();
+  arrive(1, 1);
+  EXPECT_EQ(rung(), Names{"a2"});
+}
+
+TEST_F(RingAllTest, AgentFreedDuringTheRoundJoinsIt) {
+  start(config({0, 0}));
+  busy(0, "a2");
+  arrive(0, 1);
+  EXPECT_EQ(rung(), Names{"a1"});
+  clear();
+  freeUp(5, "a2");
+  const auto rings = actionsOf<RingAgent>();
+  ASSERT_EQ(rings.size(), 1u);
+  EXPECT_EQ(rings[0].agent, agent("a2"));
+  EXPECT_EQ(rings[0].until, at(20));
+  clear();
+  answer(6, 1, "a2");
+  EXPECT_EQ(stopped(), Names{"a1"});
+  EXPECT_EQ(count("RINGNOANSWER"), 0);
+}
+
+TEST_F(RingAllTest, DeclinedAgentLeavesTheRoundWhileTheOthersKeepRinging) {
+  start(config({0, 0, 0}));
+  arrive(0, 1);
+  clear();
+  ASSERT_TRUE(e().ringFailed(at(2), CallId{1}, agent("a2"), RingFailure::kDeclined).has_value());
+  const Event* na = lastEvent(EventType::kRingNoAnswer);
+  ASSERT_NE(na, nullptr);
+  EXPECT_EQ(na->agent, agent("a2"));
+  EXPECT_EQ(na->reason, "declined");
+  EXPECT_EQ(na->ring, Duration(2000));
+  EXPECT_TRUE(rung().empty());  // a2 does not ring again in this round
+  clear();
+  answer(3, 1, "a3");
+  EXPECT_EQ(stopped(), Names{"a1"});
+}
+
+TEST_F(RingAllTest, AfterEveryoneRingsOutPausesThenRingsEveryoneAgain) {
+  start(config({0, 0}));
+  arrive(0, 1);
+  clear();
+  e().advance(at(15));
+  EXPECT_EQ(count("RINGNOANSWER"), 2);
+  const Event* noAnswer = lastEvent(EventType::kRingNoAnswer);
+  ASSERT_NE(noAnswer, nullptr);
+  EXPECT_EQ(noAnswer->ring, Duration(15000));
+  EXPECT_TRUE(rung().empty());
+  clear();
+  e().advance(at(19.9));  // retry pause: 5 s
+  EXPECT_TRUE(rung().empty());
+  e().advance(at(20));
+  EXPECT_EQ(rung(), (Names{"a1", "a2"}));
+  EXPECT_EQ(e().activeCalls(), 1u);  // the caller was never lost
+  clear();
+  answer(21, 1, "a1");
+  const Event* connect = lastEvent(EventType::kConnect);
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(connect->wait, Duration(21000));
+}
+
+TEST_F(RingAllTest, RingsOnlyTheLowestLevel) {
+  start(config({0, 1, 0}));
+  arrive(0, 1);
+  EXPECT_EQ(rung(), (Names{"a1", "a3"}));
+}
+
+TEST_F(RingAllTest, RingsTheHigherLevelWhenTheLowerIsBusyOrWithdrawn) {
+  start(config({0, 0, 1}));
+  busy(0, "a1");
+  ASSERT_TRUE(e().setPresence(at(0), agent("a2"), Presence::kWithdrawn, "lunch").has_value());
+  clear();
+  arrive(1, 1);
+  EXPECT_EQ(rung(), Names{"a3"});
+}
+
+TEST_F(RingAllTest, HigherLevelAgentFreedDuringALowerRoundDoesNotJoin) {
+  start(config({0, 1}));
+  busy(0, "a2");
+  arrive(0, 1);
+  EXPECT_EQ(rung(), Names{"a1"});
+  clear();
+  freeUp(5, "a2");
+  EXPECT_TRUE(rung().empty());
+}
+
+TEST_F(RingAllTest, LowerLevelAgentFreedDuringAHigherRoundJoinsIt) {
+  start(config({0, 1}));
+  busy(0, "a1");
+  arrive(0, 1);
+  EXPECT_EQ(rung(), Names{"a2"});
+  clear();
+  freeUp(5, "a1");
+  EXPECT_EQ(rung(), Names{"a1"});
+}
+
+}  // namespace
+}  // namespace callq::core::testing

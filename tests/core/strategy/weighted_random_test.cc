@@ -1,0 +1,114 @@
+// weighted-random: a random available agent, weighted 1 / (level + 1). Levels are weights here,
+// not tiers (the documented exception in strategy.h): higher levels get calls while level 0 is
+// free.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/core/engine_fixture.h"
+
+namespace callq::core::testing {
+namespace {
+
+using Names = std::vector<std::string>;
+
+class WeightedRandomTest : public EngineTest {
+ protected:
+  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
+  static Config config(const std::vector<int>& levels) {
+    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kWeightedRandom);
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      c.queues[0].members[i].level = levels[i];
+    }
+    return c;
+  }
+  // Offers `n` callers one at a time, each hanging up while its first agent rings; returns who
+  // was offered each call.
+  Names offers(int n) {
+    Names picks;
+    for (int i = 1; i <= n; ++i) {
+      const auto call = static_cast<std::uint64_t>(i);
+      clear();
+      arrive(i, call);
+      const Names r = rung();
+      if (r.size() != 1) {
+        ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+        return picks;
+      }
+      picks.push_back(r[0]);
+      EXPECT_TRUE(e().callerHungUp(at(i + 0.5), CallId{call}).has_value());
+    }
+    clear();
+    return picks;
+  }
+  static std::map<std::string, int> tally(const Names& picks) {
+    std::map<std::string, int> n;
+    for (const std::string& p : picks) {
+      ++n[p];
+    }
+    return n;
+  }
+};
+
+TEST_F(WeightedRandomTest, LevelZeroGetsTwiceTheOffersOfLevelOne) {
+  start(config({0, 1}), 42);
+  auto n = tally(offers(3000));
+  // Expected 2000 / 1000 (standard deviation about 26); uniform would be 1500 / 1500 and tiers
+  // would give a2 nothing.
+  EXPECT_NEAR(n["a1"], 2000, 100);
+  EXPECT_NEAR(n["a2"], 1000, 100);
+}
+
+TEST_F(WeightedRandomTest, WeightsFollowOneOverLevelPlusOne) {
+  start(config({0, 0, 1, 2}), 5);
+  auto n = tally(offers(3400));
+  // Weights 1, 1, 1/2, 1/3 of 17/6: 6/17, 6/17, 3/17, 2/17.
+  const std::map<std::string, double> expected{
+      {"a1", 1200}, {"a2", 1200}, {"a3", 600}, {"a4", 400}};
+  double chi2 = 0;
+  for (const auto& [a, x] : expected) {
+    chi2 += (n[a] - x) * (n[a] - x) / x;
+  }
+  EXPECT_LT(chi2, 16.27) << n["a1"] << " " << n["a2"] << " " << n["a3"] << " " << n["a4"];
+}
+
+TEST_F(WeightedRandomTest, SameSeedGivesTheSameSequence) {
+  start(config({0, 1, 2}), 11);
+  const Names first = offers(40);
+  start(config({0, 1, 2}), 11);
+  EXPECT_EQ(offers(40), first);
+}
+
+TEST_F(WeightedRandomTest, NoAnswerMovesToAnUntriedAgentThenPausesAndStartsOver) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    start(config({0, 1, 2}), seed);
+    arrive(0, 1);
+    e().advance(at(15));
+    e().advance(at(30));
+    const Names round = rung();
+    ASSERT_EQ(round.size(), 3u);
+    EXPECT_EQ(tally(round).size(), 3u);  // a permutation of a1, a2, a3
+    clear();
+    e().advance(at(45));
+    const Event* na = lastEvent(EventType::kRingNoAnswer);
+    ASSERT_NE(na, nullptr);
+    EXPECT_EQ(na->agent, agent(round[2]));
+    EXPECT_EQ(na->ring, Duration(15000));
+    EXPECT_TRUE(rung().empty());  // retry pause
+    e().advance(at(50));
+    EXPECT_EQ(rung().size(), 1u);
+    EXPECT_EQ(e().activeCalls(), 1u);
+  }
+}
+
+TEST_F(WeightedRandomTest, SkipsBusyAndWithdrawnAgents) {
+  start(config({0, 0, 1}), 9);
+  ASSERT_TRUE(e().otherCallStarted(at(0), agent("a1")).has_value());
+  ASSERT_TRUE(e().setPresence(at(0), agent("a3"), Presence::kWithdrawn, "lunch").has_value());
+  auto n = tally(offers(50));
+  EXPECT_EQ(n["a2"], 50);
+}
+
+}  // namespace
+}  // namespace callq::core::testing
