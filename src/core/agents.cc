@@ -38,10 +38,7 @@ void EngineImpl::refreshMember(QueueState& q, MemberIndex mi) {
     q.available.erase(m.level, m.entry);
     m.indexed = false;
   } else if (!m.indexed && available) {
-    rollWindow(q);
-    const MemberMetrics metrics{toMillis(a.lastCallEnd), m.callsInWindow, m.talkInWindowMs,
-                                m.order};
-    m.entry = IndexEntry{q.strategy->metric(metrics), m.order, mi};
+    m.entry = IndexEntry{q.strategy->metric(metricsOf(m)), m.order, mi};
     q.available.insert(m.level, m.entry);
     m.indexed = true;
   }
@@ -109,8 +106,9 @@ void EngineImpl::agentCallFinished(AgentId agent, const CallState& call) {
   AgentState& a = agents_[agent.value()];
   QueueState& q = queueOf(call);
   const Duration talk = now_ - call.connectedAt;
-  rollWindow(q);
-  q.members[call.member].talkInWindowMs += talk.count();
+  MemberState& m = q.members[call.member];
+  rollWindow(q, m);
+  m.talkInWindowMs += talk.count();
   const double handle = static_cast<double>((talk + q.config->wrapUp).count());
   q.handleTimeMs = q.handleTimeMs ? (3 * *q.handleTimeMs + handle) / 4 : handle;
   a.lastCallEnd = now_;

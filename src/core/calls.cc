@@ -229,8 +229,9 @@ void EngineImpl::connect(CallState& call, std::size_t leg) {
   }
   call.rings.clear();
   QueueState& q = queueOf(call);
-  rollWindow(q);
-  ++q.members[answered.member].callsInWindow;
+  MemberState& m = q.members[answered.member];
+  rollWindow(q, m);
+  ++m.callsInWindow;
   agents_[answered.agent.value()].noAnswers = 0;
   setActivity(answered.agent, Activity::kOnCall, call.id);
 }

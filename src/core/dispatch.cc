@@ -10,25 +10,18 @@
 
 namespace callq::core::internal {
 
-void EngineImpl::rollWindow(QueueState& q) {
+void EngineImpl::rollWindow(const QueueState& q, MemberState& m) {
   const std::int64_t index = toMillis(now_) / q.config->statsWindow.count();
-  if (index == q.windowIndex) {
-    return;
-  }
-  q.windowIndex = index;
-  for (std::size_t i = 0; i < q.members.size(); ++i) {
-    MemberState& m = q.members[i];
+  if (m.windowIndex != index) {
+    m.windowIndex = index;
     m.callsInWindow = 0;
     m.talkInWindowMs = 0;
-    if (m.indexed) {
-      // The counters changed under the index: re-key the member.
-      q.available.erase(m.level, m.entry);
-      const AgentState& a = agents_[m.agent.value()];
-      const MemberMetrics metrics{toMillis(a.lastCallEnd), 0, 0, m.order};
-      m.entry = IndexEntry{q.strategy->metric(metrics), m.order, static_cast<MemberIndex>(i)};
-      q.available.insert(m.level, m.entry);
-    }
   }
+}
+
+MemberMetrics EngineImpl::metricsOf(const MemberState& m) const {
+  return MemberMetrics{toMillis(agents_[m.agent.value()].lastCallEnd), m.windowIndex,
+                       m.callsInWindow, m.talkInWindowMs, m.order};
 }
 
 std::size_t EngineImpl::pausingAhead(const QueueState& q, const CallKey& key) const {
@@ -51,7 +44,6 @@ void EngineImpl::offer(CallState& call) {
     return;
   }
   for (int round = 0; round < 2; ++round) {
-    rollWindow(q);
     chosen_.clear();
     OfferContext ctx{q.available, call.tried, q.lastOfferedOrder, rng_};
     q.strategy->choose(ctx, chosen_);

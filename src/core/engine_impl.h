@@ -87,6 +87,7 @@ struct MemberState {
   bool indexed = false;
   IndexEntry entry;  // as inserted in the AvailableIndex, when indexed
   Staffing staffing = Staffing::kAbsent;
+  std::int64_t windowIndex = 0;  // statsWindow period the counters belong to
   std::uint32_t callsInWindow = 0;
   std::int64_t talkInWindowMs = 0;
 };
@@ -101,7 +102,6 @@ struct QueueState {
   CallOrder callers;            // every waiting caller (not connected), by position
   std::set<CallKey> offerable;  // waiting callers an agent who frees up may take
   std::int64_t lastOfferedOrder = -1;
-  std::int64_t windowIndex = -1;  // statsWindow period the member counters belong to
   std::uint32_t staffedReady = 0;
   std::uint32_t staffedWithdrawn = 0;
   QueueCondition condition = QueueCondition::kEmpty;
@@ -183,7 +183,8 @@ class EngineImpl {
   std::size_t legOf(const CallState& call, AgentId agent) const;
   void drainPulls();
   void cancelRings(CallState& call, std::string_view reason);
-  void rollWindow(QueueState& q);
+  void rollWindow(const QueueState& q, MemberState& m);  // counters into the current window
+  MemberMetrics metricsOf(const MemberState& m) const;
   void onRoundPauseEnd(CallState& call);
   std::size_t pausingAhead(const QueueState& q, const CallKey& key) const;
   void offerHeld(QueueState& q);

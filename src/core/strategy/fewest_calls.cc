@@ -6,7 +6,9 @@ namespace {
 
 class FewestCalls final : public RoutingStrategy {
  public:
-  std::int64_t metric(const MemberMetrics& m) const override { return m.callsInWindow; }
+  std::int64_t metric(const MemberMetrics& m) const override {
+    return windowedMetric(m, m.callsInWindow);
+  }
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
     chooseFirstUntried(ctx, out);
   }

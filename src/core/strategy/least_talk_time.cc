@@ -6,7 +6,9 @@ namespace {
 
 class LeastTalkTime final : public RoutingStrategy {
  public:
-  std::int64_t metric(const MemberMetrics& m) const override { return m.talkInWindowMs; }
+  std::int64_t metric(const MemberMetrics& m) const override {
+    return windowedMetric(m, m.talkInWindowMs);
+  }
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
     chooseFirstUntried(ctx, out);
   }

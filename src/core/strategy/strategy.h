@@ -21,11 +21,20 @@ namespace callq::core::internal {
 
 // What a strategy may know about one member when the member becomes available.
 struct MemberMetrics {
-  std::int64_t lastCallEndMs = 0;   // the agent's last queue call (any queue) ended at
-  std::uint32_t callsInWindow = 0;  // calls this member answered for this queue in the window
+  std::int64_t lastCallEndMs = 0;  // the agent's last queue call (any queue) ended at
+  // The stats window the counters below belong to: a member who has not answered since the window
+  // rolled over still carries an older window, and so ranks ahead of everyone counted in the new
+  // one (zero calls), with last window's count as the tie-break. No re-keying at rollover.
+  std::int64_t windowIndex = 0;
+  std::uint32_t callsInWindow = 0;  // calls this member answered for this queue in its window
   std::int64_t talkInWindowMs = 0;
   std::uint32_t order = 0;  // position in the queue's member list
 };
+
+// Orders first by stats window, then by a counter within it (counters stay below 2^40).
+inline std::int64_t windowedMetric(const MemberMetrics& m, std::int64_t counter) {
+  return (m.windowIndex << 40) + counter;
+}
 
 struct OfferContext {
   const AvailableIndex& available;

@@ -87,9 +87,11 @@ TEST_F(FewestCallsTest, CountersResetWhenTheEpochAlignedWindowRollsOver) {
   arrive(3599, 4);
   EXPECT_EQ(rung(), Names{"a2"});
   ASSERT_TRUE(e().callerHungUp(at(3599.5), CallId{4}).has_value());
-  // 3700 is only 700 s after the first call, but a new epoch-aligned window: 0 - 0, member order.
-  EXPECT_EQ(serve(3700, 5), "a1");
-  EXPECT_EQ(serve(3710, 6), "a2");  // a1: 1, a2: 0
+  // 3700 is only 700 s after the first call, but a new epoch-aligned window: both have 0 calls in
+  // it; last window's count breaks the tie (a2 had fewer).
+  EXPECT_EQ(serve(3700, 5), "a2");
+  EXPECT_EQ(serve(3710, 6), "a1");  // a1: 0 this window, a2: 1
+  EXPECT_EQ(serve(3720, 7), "a1");  // 1 - 1: member order (without the reset a2 would have 2 - 3)
 }
 
 TEST_F(FewestCallsTest, CountsOnlyThisQueuesCalls) {

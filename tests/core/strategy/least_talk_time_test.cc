@@ -73,9 +73,9 @@ TEST_F(LeastTalkTimeTest, TalkTimeResetsWhenTheEpochAlignedWindowRollsOver) {
   EXPECT_EQ(serve(500, 1, 100), "a1");
   EXPECT_EQ(serve(700, 2, 10), "a2");
   EXPECT_EQ(serve(900, 3, 10), "a2");  // a1 100 s, a2 20 s
-  // A new window 500 s after the first call: both at 0 s, member order.
-  EXPECT_EQ(serve(1000, 4, 5), "a1");
-  EXPECT_EQ(serve(1100, 5, 5), "a2");  // a1 5 s, a2 0 s
+  // A new window 500 s after the first call: both at 0 s in it; last window breaks the tie (a2).
+  EXPECT_EQ(serve(1000, 4, 5), "a2");
+  EXPECT_EQ(serve(1100, 5, 5), "a1");  // a1 0 s this window, a2 5 s (without the reset: 25 < 100)
 }
 
 TEST_F(LeastTalkTimeTest, HigherLevelOnlyWhenTheLowerLevelIsBusyOrWithdrawn) {
