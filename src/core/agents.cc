@@ -34,13 +34,10 @@ void EngineImpl::refreshMember(QueueState& q, MemberIndex mi) {
   MemberState& m = q.members[mi];
   const AgentState& a = agents_[m.agent.value()];
   const bool available = m.loggedIn && canTakeQueueCall(a);
-  if (m.indexed && !available) {
-    q.available.erase(m.level, m.entry);
-    m.indexed = false;
-  } else if (!m.indexed && available) {
-    m.entry = IndexEntry{q.strategy->metric(metricsOf(m)), m.order, mi};
-    q.available.insert(m.level, m.entry);
-    m.indexed = true;
+  if (q.available.contains(mi) && !available) {
+    q.available.erase(mi);
+  } else if (!q.available.contains(mi) && available) {
+    q.available.insert(m.level, IndexEntry{q.strategy->metric(metricsOf(m)), m.order, mi});
   }
   noteStaffing(q, m);
 }
@@ -87,10 +84,15 @@ void EngineImpl::updateCondition(QueueState& q) {
 
 void EngineImpl::setActivity(AgentId agent, Activity activity, CallId call) {
   AgentState& a = agents_[agent.value()];
+  const bool wasAvailable = canTakeQueueCall(a);
   a.activity = activity;
   a.call = call;
   a.since = now_;
-  refreshAgent(agent);
+  // Activity feeds only availability (staffing reads presence, registration and logins), so when
+  // availability stays the same (ringing -> on a call -> wrap-up) the queues need no update.
+  if (canTakeQueueCall(a) != wasAvailable) {
+    refreshAgent(agent);
+  }
 }
 
 void EngineImpl::withdraw(AgentId agent, std::string reason) {

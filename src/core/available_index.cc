@@ -5,32 +5,37 @@
 namespace callq::core::internal {
 
 void AvailableIndex::insert(int level, const IndexEntry& entry) {
-  Level& l = levels_[level];
-  const bool added = l.ordered.insert(entry).second;
-  CALLQ_DCHECK(added);
-  (void)added;
-  bagSlot_[entry.member] = static_cast<std::uint32_t>(l.bag.size());
+  Slot& slot = slots_[entry.member];
+  CALLQ_DCHECK(!slot.present);
+  slot.level = levels_.try_emplace(level).first;
+  Level& l = slot.level->second;
+  if (slot.spare.empty()) {
+    slot.entry = l.ordered.insert(entry).first;
+  } else {
+    slot.spare.value() = entry;
+    slot.entry = l.ordered.insert(std::move(slot.spare)).position;
+  }
+  slot.bagPosition = static_cast<std::uint32_t>(l.bag.size());
   l.bag.push_back(entry.member);
+  slot.present = true;
   ++size_;
 }
 
-void AvailableIndex::erase(int level, const IndexEntry& entry) {
-  auto it = levels_.find(level);
-  CALLQ_CHECK(it != levels_.end());
-  Level& l = it->second;
-  const std::size_t erased = l.ordered.erase(entry);
-  CALLQ_CHECK(erased == 1);
-  // Swap-remove from the bag, fixing the slot of the member moved into the hole.
-  const std::uint32_t slot = bagSlot_[entry.member];
+void AvailableIndex::erase(MemberIndex member) {
+  Slot& slot = slots_[member];
+  CALLQ_CHECK(slot.present);
+  Level& l = slot.level->second;
+  slot.spare = l.ordered.extract(slot.entry);
+  // Swap-remove from the bag, fixing the position of the member moved into the hole.
   const MemberIndex last = l.bag.back();
-  l.bag[slot] = last;
-  bagSlot_[last] = slot;
+  l.bag[slot.bagPosition] = last;
+  slots_[last].bagPosition = slot.bagPosition;
   l.bag.pop_back();
-  bagSlot_[entry.member] = kNoSlot;
-  --size_;
   if (l.ordered.empty()) {
-    levels_.erase(it);
+    levels_.erase(slot.level);
   }
+  slot.present = false;
+  --size_;
 }
 
 }  // namespace callq::core::internal

@@ -3,6 +3,8 @@
 // Kept up to date by the engine as agents change state, so a routing decision reads O(log n) or
 // O(chosen) entries, never all agents. Within a level, members are ordered by the strategy's
 // metric (lower first), then by member order. A bag per level gives O(1) uniform random picks.
+// Each member keeps its tree position and a spare tree node, so erasing needs no search and
+// re-inserting allocates nothing (ring-all moves every ringing agent in and out of this index).
 // Owned by the engine's thread, like everything in core.
 #pragma once
 
@@ -30,10 +32,11 @@ class AvailableIndex {
     std::vector<MemberIndex> bag;  // same members, in no particular order
   };
 
-  explicit AvailableIndex(std::size_t memberCount) : bagSlot_(memberCount, kNoSlot) {}
+  explicit AvailableIndex(std::size_t memberCount) : slots_(memberCount) {}
 
-  void insert(int level, const IndexEntry& entry);
-  void erase(int level, const IndexEntry& entry);
+  void insert(int level, const IndexEntry& entry);  // entry.member must not be present
+  void erase(MemberIndex member);                   // member must be present
+  bool contains(MemberIndex member) const { return slots_[member].present; }
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
@@ -41,9 +44,15 @@ class AvailableIndex {
   const std::map<int, Level>& levels() const { return levels_; }
 
  private:
-  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  struct Slot {
+    bool present = false;
+    std::uint32_t bagPosition = 0;
+    std::map<int, Level>::iterator level;
+    std::set<IndexEntry>::iterator entry;
+    std::set<IndexEntry>::node_type spare;  // this member's tree node while it is absent
+  };
   std::map<int, Level> levels_;
-  std::vector<std::uint32_t> bagSlot_;  // member -> position in its level's bag
+  std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
 

@@ -84,8 +84,6 @@ struct MemberState {
   std::uint32_t order = 0;
   bool isStatic = false;
   bool loggedIn = false;
-  bool indexed = false;
-  IndexEntry entry;  // as inserted in the AvailableIndex, when indexed
   Staffing staffing = Staffing::kAbsent;
   std::int64_t windowIndex = 0;  // statsWindow period the counters belong to
   std::uint32_t callsInWindow = 0;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "common/time.h"
 
@@ -34,14 +35,21 @@ class TimerQueue {
  public:
   Timer arm(Time at, TimerKind kind, std::uint64_t subject, std::uint32_t agent = 0) {
     Timer t{at, nextSeq_++, kind, subject, agent};
-    timers_.insert(t);
+    if (spare_.empty()) {
+      timers_.insert(t);
+    } else {
+      auto node = std::move(spare_.back());
+      spare_.pop_back();
+      node.value() = t;
+      timers_.insert(std::move(node));
+    }
     return t;
   }
 
   // Cancels `slot`'s timer if armed, and clears the slot.
   void cancel(std::optional<Timer>& slot) {
     if (slot) {
-      timers_.erase(*slot);
+      recycle(timers_.extract(*slot));
       slot.reset();
     }
   }
@@ -53,15 +61,25 @@ class TimerQueue {
     if (timers_.empty() || timers_.begin()->at > now) {
       return std::nullopt;
     }
-    Timer t = *timers_.begin();
-    timers_.erase(timers_.begin());
+    auto node = timers_.extract(timers_.begin());
+    const Timer t = node.value();
+    recycle(std::move(node));
     return t;
   }
 
   std::size_t size() const { return timers_.size(); }
 
  private:
+  // Keeps freed tree nodes for reuse: a ring arms and cancels a timer, and should not allocate.
+  void recycle(std::set<Timer>::node_type node) {
+    if (!node.empty() && spare_.size() < kMaxSpare) {
+      spare_.push_back(std::move(node));
+    }
+  }
+
+  static constexpr std::size_t kMaxSpare = 4096;
   std::set<Timer> timers_;
+  std::vector<std::set<Timer>::node_type> spare_;
   std::uint64_t nextSeq_ = 0;
 };
 
