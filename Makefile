@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 SOURCE_DIRS := $(wildcard src tests bench sim)
 
-.PHONY: all deps build test run bench-core format clean
+.PHONY: all deps build test test-sanitize run bench-core format clean
 
 all: build
 
@@ -16,9 +16,17 @@ build: deps
 	@if [ ! -f $(BUILD)/build.ninja ]; then cmake -S . -B $(BUILD) $(CMAKE_FLAGS); fi
 	cmake --build $(BUILD) -j2
 
-test: build
+test: build test-sanitize
 	ctest --test-dir $(BUILD) --output-on-failure -j2
 	scripts/lint
+
+# The engine's tests again under AddressSanitizer and UndefinedBehaviorSanitizer (STYLE.md).
+SAN_BUILD ?= build-asan
+test-sanitize: deps
+	@if [ ! -f $(SAN_BUILD)/build.ninja ]; then cmake -S . -B $(SAN_BUILD) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=Debug -DCALLQ_SANITIZE=ON -DCALLQ_BENCH=OFF; fi
+	cmake --build $(SAN_BUILD) -j2 --target core_test
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(SAN_BUILD)/tests/core/core_test --gtest_brief=1
 
 # Until the simulator and SIP land, `run` validates and prints the demo configuration.
 run: build
@@ -32,4 +40,4 @@ format:
 	find $(SOURCE_DIRS) -type f \( -name '*.h' -o -name '*.cc' \) -exec clang-format -i {} +
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)
