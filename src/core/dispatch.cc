@@ -113,15 +113,13 @@ void EngineImpl::endLeg(CallState& call, std::size_t leg, const LegEnd& how) {
   }
   AgentState& a = agents_[ended.agent.value()];
   const unsigned limit = queueOf(call).config->maxNoAnswer;
-  if (how.countsNoAnswer && limit > 0 && ++a.noAnswers >= limit) {
+  a.noAnswers += how.countsNoAnswer ? 1 : 0;
+  if (how.countsNoAnswer && limit > 0 && a.noAnswers >= limit) {
     a.noAnswers = 0;
     a.activity = Activity::kIdle;
     a.call = CallId{};
-    withdraw(ended.agent, std::string(kNoAnswerReason));
+    withdraw(ended.agent, std::string(kNoAnswerReason));  // refreshes the agent everywhere
   } else {
-    if (how.countsNoAnswer) {
-      ++a.noAnswers;
-    }
     setActivity(ended.agent, Activity::kIdle, CallId{});
   }
 }

@@ -185,6 +185,21 @@ TEST_F(RulesTest, AgentIsWithdrawnAfterNConsecutiveNoAnswers) {
   EXPECT_EQ(e().position(CallId{1}), 1u) << "the caller keeps waiting";
 }
 
+TEST_F(RulesTest, WithdrawnExactlyAtTheNthNoAnswer) {
+  Config c = makeConfig(1, Strategy::kLinear);
+  c.queues[0].maxNoAnswer = 3;
+  c.queues[0].ringTime = Duration(10'000);
+  c.queues[0].retry = Duration(0);
+  start(c);
+  arrive(0, 1);
+  e().advance(at(20));  // two misses
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kReady);
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).activity, Activity::kRinging);
+  e().advance(at(30));  // the third
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kWithdrawn);
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).reason, "no answer");
+}
+
 TEST_F(RulesTest, AnAnswerResetsTheNoAnswerCount) {
   Config c = makeConfig(1, Strategy::kLinear);
   c.queues[0].maxNoAnswer = 2;
