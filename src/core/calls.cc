@@ -181,6 +181,7 @@ void EngineImpl::onTimer(const Timer& t) {
   switch (t.kind) {
     case TimerKind::kRingTimeout: {
       const std::size_t leg = legOf(*call, AgentId{t.agent});
+      CALLQ_CHECK(leg < call->rings.size());  // a leg's timer is cancelled when the leg ends
       call->rings[leg].timer.reset();
       endLeg(*call, leg, LegEnd{EventType::kRingNoAnswer, "no answer", true, true});
       afterLegEnded(*call);
