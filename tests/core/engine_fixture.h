@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "core/engine.h"
 
 namespace callq::core::testing {
+
+using Names = std::vector<std::string>;
 
 inline Time at(double seconds) { return fromMillis(static_cast<std::int64_t>(seconds * 1000)); }
 
@@ -105,6 +108,77 @@ class EngineTest : public ::testing::Test {
   }
 
   std::unique_ptr<Engine> engine_;
+};
+
+// Queue "q" (ring time 15 s, retry 5 s) using `strategy`, with members a1..aN at the given levels.
+inline Config levelsConfig(Strategy strategy, const std::vector<int>& levels) {
+  Config c = makeConfig(static_cast<int>(levels.size()), strategy);
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    c.queues[0].members[i].level = levels[i];
+  }
+  return c;
+}
+
+// The same with the queue's stats window (fewest-calls, least-talk-time) set to `windowSeconds`.
+inline Config levelsConfig(Strategy strategy, const std::vector<int>& levels,
+                           double windowSeconds) {
+  Config c = levelsConfig(strategy, levels);
+  c.queues[0].statsWindow = Duration(static_cast<std::int64_t>(windowSeconds * 1000));
+  return c;
+}
+
+// Helpers shared by the tests of the individual strategies (tests/core/strategy).
+class StrategyTest : public EngineTest {
+ protected:
+  // Call `call` arrives at t and must ring exactly one agent, who answers 1 s later and hangs up
+  // `talk` s after that. Returns that agent.
+  std::string serve(double t, std::uint64_t call, double talk = 1) {
+    clear();
+    arrive(t, call);
+    const Names r = rung();
+    if (r.size() != 1) {
+      ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+      return "";
+    }
+    answer(t + 1, call, r[0]);
+    EXPECT_TRUE(e().callEnded(at(t + 1 + talk), CallId{call}, Party::kAgent).has_value());
+    clear();
+    return r[0];
+  }
+  // Agent `a` starts / ends a call outside the queues at t.
+  void busy(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallStarted(at(t), agent(a)).has_value());
+  }
+  void freeUp(double t, const std::string& a) {
+    ASSERT_TRUE(e().otherCallEnded(at(t), agent(a)).has_value());
+  }
+  // Offers `n` callers one at a time, each hanging up while its first agent rings; returns who
+  // was offered each call.
+  Names offers(int n) {
+    Names picks;
+    for (int i = 1; i <= n; ++i) {
+      const auto call = static_cast<std::uint64_t>(i);
+      clear();
+      arrive(i, call);
+      const Names r = rung();
+      if (r.size() != 1) {
+        ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
+        return picks;
+      }
+      picks.push_back(r[0]);
+      EXPECT_TRUE(e().callerHungUp(at(i + 0.5), CallId{call}).has_value());
+    }
+    clear();
+    return picks;
+  }
+  // How many times each agent appears in `picks`.
+  static std::map<std::string, int> tally(const Names& picks) {
+    std::map<std::string, int> n;
+    for (const std::string& p : picks) {
+      ++n[p];
+    }
+    return n;
+  }
 };
 
 }  // namespace callq::core::testing

@@ -8,35 +8,10 @@
 namespace callq::core::testing {
 namespace {
 
-using Names = std::vector<std::string>;
-
-class LinearTest : public EngineTest {
+class LinearTest : public StrategyTest {
  protected:
-  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
   static Config config(const std::vector<int>& levels) {
-    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kLinear);
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      c.queues[0].members[i].level = levels[i];
-    }
-    return c;
-  }
-  // Call `call` arrives at t and must ring exactly one agent, who answers 1 s later and hangs up
-  // `talk` s after that. Returns that agent.
-  std::string serve(double t, std::uint64_t call, double talk = 1) {
-    clear();
-    arrive(t, call);
-    const Names r = rung();
-    if (r.size() != 1) {
-      ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
-      return "";
-    }
-    answer(t + 1, call, r[0]);
-    EXPECT_TRUE(e().callEnded(at(t + 1 + talk), CallId{call}, Party::kAgent).has_value());
-    clear();
-    return r[0];
-  }
-  void busy(double t, const std::string& a) {
-    ASSERT_TRUE(e().otherCallStarted(at(t), agent(a)).has_value());
+    return levelsConfig(Strategy::kLinear, levels);
   }
 };
 

@@ -7,17 +7,11 @@
 namespace callq::core::testing {
 namespace {
 
-using Names = std::vector<std::string>;
-
-class LongestIdleTest : public EngineTest {
+class LongestIdleTest : public StrategyTest {
  protected:
   // Queue "q" (ring time 15 s, retry 5 s, no wrap-up) with members a1..aN at the given levels.
   static Config config(const std::vector<int>& levels) {
-    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kLongestIdle);
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      c.queues[0].members[i].level = levels[i];
-    }
-    return c;
+    return levelsConfig(Strategy::kLongestIdle, levels);
   }
   // Call `call` arrives at t in `q` and must ring exactly one agent, who answers 1 s later.
   std::string take(double t, std::uint64_t call, const std::string& q = "q") {

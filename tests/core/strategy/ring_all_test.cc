@@ -10,23 +10,11 @@ namespace callq::core::testing {
 namespace {
 
 using ::testing::UnorderedElementsAre;
-using Names = std::vector<std::string>;
 
-class RingAllTest : public EngineTest {
+class RingAllTest : public StrategyTest {
  protected:
-  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
   static Config config(const std::vector<int>& levels) {
-    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kRingAll);
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      c.queues[0].members[i].level = levels[i];
-    }
-    return c;
-  }
-  void busy(double t, const std::string& a) {
-    ASSERT_TRUE(e().otherCallStarted(at(t), agent(a)).has_value());
-  }
-  void freeUp(double t, const std::string& a) {
-    ASSERT_TRUE(e().otherCallEnded(at(t), agent(a)).has_value());
+    return levelsConfig(Strategy::kRingAll, levels);
   }
   int count(const std::string& name) {
     int n = 0;

@@ -10,43 +10,10 @@
 namespace callq::core::testing {
 namespace {
 
-using Names = std::vector<std::string>;
-
-class WeightedRandomTest : public EngineTest {
+class WeightedRandomTest : public StrategyTest {
  protected:
-  // Queue "q" (ring time 15 s, retry 5 s) with members a1..aN at the given levels.
   static Config config(const std::vector<int>& levels) {
-    Config c = makeConfig(static_cast<int>(levels.size()), Strategy::kWeightedRandom);
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-      c.queues[0].members[i].level = levels[i];
-    }
-    return c;
-  }
-  // Offers `n` callers one at a time, each hanging up while its first agent rings; returns who
-  // was offered each call.
-  Names offers(int n) {
-    Names picks;
-    for (int i = 1; i <= n; ++i) {
-      const auto call = static_cast<std::uint64_t>(i);
-      clear();
-      arrive(i, call);
-      const Names r = rung();
-      if (r.size() != 1) {
-        ADD_FAILURE() << "call " << call << " rang " << r.size() << " agents";
-        return picks;
-      }
-      picks.push_back(r[0]);
-      EXPECT_TRUE(e().callerHungUp(at(i + 0.5), CallId{call}).has_value());
-    }
-    clear();
-    return picks;
-  }
-  static std::map<std::string, int> tally(const Names& picks) {
-    std::map<std::string, int> n;
-    for (const std::string& p : picks) {
-      ++n[p];
-    }
-    return n;
+    return levelsConfig(Strategy::kWeightedRandom, levels);
   }
 };
 
