@@ -127,49 +127,46 @@ void EngineImpl::onWrapUpEnd(AgentId agent) {
   setActivity(agent, Activity::kIdle, CallId{});
 }
 
-Result<void> EngineImpl::login(AgentId agent, QueueId queue) {
+Result<MemberState*> EngineImpl::dynamicMember(AgentId agent, QueueId queue, bool loggedIn) {
   if (!validAgent(agent) || queue.value() >= queues_.size()) {
     return makeError(ErrorCode::kNotFound, "unknown agent or queue");
   }
-  const auto mi = memberOf(agent, queue);
   QueueState& q = queues_[queue.value()];
-  const std::string who = "agent '" + config_.agents[agent.value()].id + "'";
+  const auto mi = memberOf(agent, queue);
+  const auto fail = [&](ErrorCode code, const std::string& what) {
+    return makeError(code, "agent '" + config_.agents[agent.value()].id + "' " + what);
+  };
   if (!mi) {
-    return makeError(ErrorCode::kNotFound,
-                     who + " is not a member of queue '" + q.config->name + "'");
+    return fail(ErrorCode::kNotFound, "is not a member of queue '" + q.config->name + "'");
   }
   MemberState& m = q.members[*mi];
   if (m.isStatic) {
-    return makeError(ErrorCode::kFailedPrecondition, who + " is a static member: always logged in");
+    return fail(ErrorCode::kFailedPrecondition, "is a static member: always logged in");
   }
-  if (m.loggedIn) {
-    return makeError(ErrorCode::kFailedPrecondition, who + " is already logged in");
+  if (m.loggedIn != loggedIn) {
+    return fail(ErrorCode::kFailedPrecondition,
+                loggedIn ? "is not logged in" : "is already logged in");
   }
-  m.loggedIn = true;
+  return &m;
+}
+
+Result<void> EngineImpl::login(AgentId agent, QueueId queue) {
+  auto m = dynamicMember(agent, queue, false);
+  if (!m) {
+    return tl::unexpected(m.error());
+  }
+  (*m)->loggedIn = true;
   emitAgent(EventType::kAddMember, agent, queue);
   refreshAgent(agent);
   return {};
 }
 
 Result<void> EngineImpl::logout(AgentId agent, QueueId queue) {
-  if (!validAgent(agent) || queue.value() >= queues_.size()) {
-    return makeError(ErrorCode::kNotFound, "unknown agent or queue");
+  auto m = dynamicMember(agent, queue, true);
+  if (!m) {
+    return tl::unexpected(m.error());
   }
-  const auto mi = memberOf(agent, queue);
-  QueueState& q = queues_[queue.value()];
-  const std::string who = "agent '" + config_.agents[agent.value()].id + "'";
-  if (!mi) {
-    return makeError(ErrorCode::kNotFound,
-                     who + " is not a member of queue '" + q.config->name + "'");
-  }
-  MemberState& m = q.members[*mi];
-  if (m.isStatic) {
-    return makeError(ErrorCode::kFailedPrecondition, who + " is a static member: always logged in");
-  }
-  if (!m.loggedIn) {
-    return makeError(ErrorCode::kFailedPrecondition, who + " is not logged in");
-  }
-  m.loggedIn = false;
+  (*m)->loggedIn = false;
   emitAgent(EventType::kRemoveMember, agent, queue);
   const AgentState& a = agents_[agent.value()];
   if (a.activity == Activity::kRinging) {

@@ -260,29 +260,37 @@ Result<void> EngineImpl::callerHungUp(CallId id) {
   return {};
 }
 
-Result<void> EngineImpl::agentAnswered(CallId id, AgentId agent) {
+Result<EngineImpl::Leg> EngineImpl::ringingLeg(CallId id, AgentId agent) {
   CallState* call = findCall(id);
   const std::size_t leg = call == nullptr ? 0 : legOf(*call, agent);
   if (call == nullptr || leg == call->rings.size()) {
     return makeError(ErrorCode::kFailedPrecondition,
                      "agent is not ringing for call " + std::to_string(id.value()));
   }
-  connect(*call, leg);
+  return Leg{call, leg};
+}
+
+Result<void> EngineImpl::agentAnswered(CallId id, AgentId agent) {
+  auto leg = ringingLeg(id, agent);
+  if (!leg) {
+    return tl::unexpected(leg.error());
+  }
+  connect(*leg->call, leg->index);
   return {};
 }
 
 Result<void> EngineImpl::ringFailed(CallId id, AgentId agent, RingFailure why) {
-  CallState* call = findCall(id);
-  const std::size_t leg = call == nullptr ? 0 : legOf(*call, agent);
-  if (call == nullptr || leg == call->rings.size()) {
-    return makeError(ErrorCode::kFailedPrecondition,
-                     "agent is not ringing for call " + std::to_string(id.value()));
+  auto leg = ringingLeg(id, agent);
+  if (!leg) {
+    return tl::unexpected(leg.error());
   }
   static constexpr std::string_view kReasons[] = {"busy", "declined", "unreachable"};
-  endLeg(*call, leg,
+  // Only an unreachable phone counts toward auto-withdraw: busy and declined are the agent's
+  // answer.
+  endLeg(*leg->call, leg->index,
          LegEnd{EventType::kRingNoAnswer, kReasons[static_cast<int>(why)],
                 why == RingFailure::kUnreachable, false});
-  afterLegEnded(*call);
+  afterLegEnded(*leg->call);
   return {};
 }
 

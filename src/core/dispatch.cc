@@ -55,8 +55,7 @@ void EngineImpl::offer(CallState& call) {
       } else {
         q.offerable.erase(call.key);
       }
-      const std::vector<MemberIndex> chosen = chosen_;  // startRing re-enters the strategy scratch
-      for (MemberIndex m : chosen) {
+      for (MemberIndex m : chosen_) {  // startRing never chooses: chosen_ stays as it is
         startRing(call, m);
       }
       return;

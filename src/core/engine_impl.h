@@ -215,6 +215,12 @@ class EngineImpl {
   Event& emitAgent(EventType type, AgentId agent, QueueId queue);
 
   CallState* findCall(CallId id);
+  struct Leg {
+    CallState* call;
+    std::size_t index;
+  };
+  Result<Leg> ringingLeg(CallId call, AgentId agent);  // error unless `agent` rings for `call`
+  Result<MemberState*> dynamicMember(AgentId agent, QueueId queue, bool loggedIn);
   QueueState& queueOf(const CallState& call) { return queues_[call.queue.value()]; }
   bool validAgent(AgentId agent) const { return agent.value() < agents_.size(); }
 

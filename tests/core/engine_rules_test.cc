@@ -200,6 +200,22 @@ TEST_F(RulesTest, WithdrawnExactlyAtTheNthNoAnswer) {
   EXPECT_EQ(e().agentSnapshot(agent("a1")).reason, "no answer");
 }
 
+TEST_F(RulesTest, OnlyAnUnreachablePhoneCountsTowardAutoWithdraw) {
+  Config c = makeConfig(1, Strategy::kLinear);
+  c.queues[0].maxNoAnswer = 2;
+  c.queues[0].retry = Duration(0);
+  start(c);
+  arrive(0, 1);
+  for (RingFailure why : {RingFailure::kBusy, RingFailure::kDeclined, RingFailure::kBusy}) {
+    ASSERT_TRUE(e().ringFailed(at(1), CallId{1}, agent("a1"), why).has_value());
+  }
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kReady);
+  ASSERT_TRUE(e().ringFailed(at(2), CallId{1}, agent("a1"), RingFailure::kUnreachable).has_value());
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kReady);
+  ASSERT_TRUE(e().ringFailed(at(3), CallId{1}, agent("a1"), RingFailure::kUnreachable).has_value());
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kWithdrawn);
+}
+
 TEST_F(RulesTest, AnAnswerResetsTheNoAnswerCount) {
   Config c = makeConfig(1, Strategy::kLinear);
   c.queues[0].maxNoAnswer = 2;
