@@ -31,15 +31,20 @@ void EngineImpl::refreshAgent(AgentId agent) {
 }
 
 void EngineImpl::refreshMember(QueueState& q, MemberIndex mi) {
-  MemberState& m = q.members[mi];
-  const AgentState& a = agents_[m.agent.value()];
-  const bool available = m.loggedIn && canTakeQueueCall(a);
-  if (q.available.contains(mi) && !available) {
-    q.available.erase(mi);
-  } else if (!q.available.contains(mi) && available) {
-    q.available.insert(m.level, IndexEntry{q.strategy->metric(metricsOf(m)), m.order, mi});
+  updateIndex(q, mi);
+  noteStaffing(q, q.members[mi]);
+}
+
+void EngineImpl::updateIndex(QueueState& q, MemberIndex mi) {
+  const MemberState& m = q.members[mi];
+  const bool available = m.loggedIn && canTakeQueueCall(agents_[m.agent.value()]);
+  if (available != q.available.contains(mi)) {
+    if (available) {
+      q.available.makeAvailable(IndexEntry{q.strategy->metric(metricsOf(m)), m.order, mi});
+    } else {
+      q.available.makeUnavailable(mi);
+    }
   }
-  noteStaffing(q, m);
 }
 
 void EngineImpl::noteStaffing(QueueState& q, MemberState& m) {
@@ -88,10 +93,17 @@ void EngineImpl::setActivity(AgentId agent, Activity activity, CallId call) {
   a.activity = activity;
   a.call = call;
   a.since = now_;
-  // Activity feeds only availability (staffing reads presence, registration and logins), so when
-  // availability stays the same (ringing -> on a call -> wrap-up) the queues need no update.
-  if (canTakeQueueCall(a) != wasAvailable) {
-    refreshAgent(agent);
+  // Activity feeds only availability (staffing reads presence, registration and logins), so the
+  // queues' staffing needs no update, and when availability stays the same (ringing -> on a call
+  // -> wrap-up) neither do their indexes.
+  if (canTakeQueueCall(a) == wasAvailable) {
+    return;
+  }
+  for (const Membership& m : a.memberships) {
+    updateIndex(queues_[m.queue.value()], m.member);
+  }
+  if (!wasAvailable) {
+    pendingPulls_.push_back(agent);
   }
 }
 

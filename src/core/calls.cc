@@ -12,6 +12,34 @@ CallState* EngineImpl::findCall(CallId id) {
   return it == calls_.end() ? nullptr : &it->second;
 }
 
+CallState& EngineImpl::storeCall(CallState&& incoming) {
+  if (spareCalls_.empty()) {
+    return calls_.emplace(incoming.id.value(), std::move(incoming)).first->second;
+  }
+  auto node = std::move(spareCalls_.back());
+  spareCalls_.pop_back();
+  CallState& c = node.mapped();
+  // Keep the spare's vectors and their capacity: the next offer fills them again (a ring-all
+  // offer with one entry per agent rung).
+  auto rings = std::move(c.rings);
+  auto tried = std::move(c.tried);
+  c = std::move(incoming);
+  CALLQ_DCHECK(c.rings.empty() && c.tried.empty());
+  rings.clear();
+  tried.clear();
+  c.rings = std::move(rings);
+  c.tried = std::move(tried);
+  node.key() = c.id.value();
+  return calls_.insert(std::move(node)).position->second;
+}
+
+void EngineImpl::dropCall(CallId id) {
+  auto node = calls_.extract(id.value());
+  if (spareCalls_.size() < kMaxSpareCalls) {
+    spareCalls_.push_back(std::move(node));
+  }
+}
+
 Event& EngineImpl::emit(EventType type, const CallState* call, AgentId agent) {
   Event& e = events_.emplace_back();
   e.time = now_;
@@ -58,7 +86,7 @@ Result<void> EngineImpl::enter(CallState incoming, QueueId queue) {
   incoming.enteredAt = now_;
   incoming.phase = CallPhase::kWaiting;
   incoming.tried.clear();
-  CallState& call = calls_.emplace(incoming.id.value(), std::move(incoming)).first->second;
+  CallState& call = storeCall(std::move(incoming));
   q.callers.insert(call.key);
   call.originalPosition = static_cast<std::uint32_t>(q.callers.order_of_key(call.key)) + 1;
   Event& e = emit(EventType::kEnterQueue, &call, AgentId{});
@@ -148,7 +176,7 @@ void EngineImpl::exitQueue(CallState& call, EventType type, Destination destinat
   leaveQueueStructures(call);
   const QueueId from = call.queue;
   CallState moved = std::move(call);
-  calls_.erase(moved.id.value());
+  dropCall(moved.id);
   route(std::move(moved), from, destination);
 }
 
@@ -159,7 +187,7 @@ void EngineImpl::abandon(CallState& call) {
   e.originalPosition = call.originalPosition;
   e.wait = now_ - call.enteredAt;
   leaveQueueStructures(call);
-  calls_.erase(call.id.value());
+  dropCall(call.id);
 }
 
 void EngineImpl::onGiveUp(CallState& call, EventType type, const Destination& destination) {
@@ -244,7 +272,7 @@ void EngineImpl::finishConnected(CallState& call, EventType type, std::string re
   e.originalPosition = call.originalPosition;
   e.reason = std::move(reason);
   agentCallFinished(call.agent, call);
-  calls_.erase(call.id.value());
+  dropCall(call.id);
 }
 
 Result<void> EngineImpl::callerHungUp(CallId id) {

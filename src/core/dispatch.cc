@@ -43,8 +43,10 @@ void EngineImpl::offer(CallState& call) {
     q.offerable.insert(call.key);
     return;
   }
+  q.available.purge();  // strategies read an exact index
   for (int round = 0; round < 2; ++round) {
     chosen_.clear();
+    CALLQ_DCHECK(q.available.purged());
     OfferContext ctx{q.available, call.tried, q.lastOfferedOrder, rng_};
     q.strategy->choose(ctx, chosen_);
     if (!chosen_.empty()) {

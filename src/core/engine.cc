@@ -14,10 +14,15 @@ EngineImpl::EngineImpl(Config config, const EngineOptions& options)
     agents_[i].registered = options.initiallyRegistered;
   }
   queues_.reserve(config_.queues.size());
+  std::vector<int> levels;
   for (std::uint32_t qi = 0; qi < config_.queues.size(); ++qi) {
     const QueueConfig& qc = config_.queues[qi];
     queueByName_.emplace(qc.name, qi);
-    QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), qc.members.size());
+    levels.clear();
+    for (const MemberConfig& mc : qc.members) {
+      levels.push_back(mc.level);
+    }
+    QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), levels);
     for (std::uint32_t mi = 0; mi < qc.members.size(); ++mi) {
       const MemberConfig& mc = qc.members[mi];
       MemberState m;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -91,8 +92,9 @@ struct MemberState {
 };
 
 struct QueueState {
-  QueueState(const QueueConfig& c, std::unique_ptr<RoutingStrategy> s, std::size_t memberCount)
-      : config(&c), strategy(std::move(s)), available(memberCount) {}
+  QueueState(const QueueConfig& c, std::unique_ptr<RoutingStrategy> s,
+             std::span<const int> memberLevels)
+      : config(&c), strategy(std::move(s)), available(memberLevels) {}
   const QueueConfig* config;
   std::unique_ptr<RoutingStrategy> strategy;
   std::vector<MemberState> members;
@@ -189,7 +191,8 @@ class EngineImpl {
 
   // agents.cc: agent state and the available index.
   void refreshAgent(AgentId agent);
-  void refreshMember(QueueState& q, MemberIndex m);
+  void refreshMember(QueueState& q, MemberIndex m);  // index and staffing
+  void updateIndex(QueueState& q, MemberIndex m);    // index only
   bool canTakeQueueCall(const AgentState& a) const;
   void setActivity(AgentId agent, Activity activity, CallId call);
   void noteStaffing(QueueState& q, MemberState& m);
@@ -215,6 +218,8 @@ class EngineImpl {
   Event& emitAgent(EventType type, AgentId agent, QueueId queue);
 
   CallState* findCall(CallId id);
+  CallState& storeCall(CallState&& call);  // into calls_, reusing a spare node
+  void dropCall(CallId id);                // out of calls_, keeping the node as a spare
   struct Leg {
     CallState* call;
     std::size_t index;
@@ -235,6 +240,9 @@ class EngineImpl {
 
  private:
   std::vector<MemberIndex> chosen_;  // scratch for strategy choices
+  // Nodes of ended calls, reused so that a call's arrival allocates nothing in steady state.
+  static constexpr std::size_t kMaxSpareCalls = 1024;
+  std::vector<std::unordered_map<std::uint64_t, CallState>::node_type> spareCalls_;
 };
 
 }  // namespace callq::core::internal

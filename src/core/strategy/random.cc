@@ -32,8 +32,8 @@ class Random final : public RoutingStrategy {
  public:
   std::int64_t metric(const MemberMetrics& m) const override { return m.order; }
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
-    for (const auto& [level, members] : ctx.available.levels()) {
-      if (pickUntried(members.bag, ctx.tried, ctx.rng, out)) {
+    for (const AvailableIndex::Level& l : ctx.available.levels()) {
+      if (!l.bag.empty() && pickUntried(l.bag, ctx.tried, ctx.rng, out)) {
         return;
       }
     }

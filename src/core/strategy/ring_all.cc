@@ -9,8 +9,8 @@ class RingAll final : public RoutingStrategy {
   std::int64_t metric(const MemberMetrics& m) const override { return m.order; }
 
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
-    for (const auto& [level, members] : ctx.available.levels()) {
-      for (const IndexEntry& e : members.ordered) {
+    for (const AvailableIndex::Level& l : ctx.available.levels()) {
+      for (const IndexEntry& e : l.ordered) {
         if (!wasTried(ctx.tried, e.member)) {
           out.push_back(e.member);
         }

@@ -10,18 +10,18 @@ class RoundRobin final : public RoutingStrategy {
   std::int64_t metric(const MemberMetrics& m) const override { return m.order; }
 
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
-    for (const auto& [level, members] : ctx.available.levels()) {
+    for (const AvailableIndex::Level& l : ctx.available.levels()) {
       // Entries are ordered by (order, order, member): start just after the last offered.
       const auto next = static_cast<std::uint32_t>(ctx.lastOfferedOrder + 1);
       const IndexEntry from{next, next, 0};
-      auto start = members.ordered.lower_bound(from);
-      for (auto it = start; it != members.ordered.end(); ++it) {
+      auto start = l.ordered.lower_bound(from);
+      for (auto it = start; it != l.ordered.end(); ++it) {
         if (!wasTried(ctx.tried, it->member)) {
           out.push_back(it->member);
           return;
         }
       }
-      for (auto it = members.ordered.begin(); it != start; ++it) {
+      for (auto it = l.ordered.begin(); it != start; ++it) {
         if (!wasTried(ctx.tried, it->member)) {
           out.push_back(it->member);
           return;

@@ -9,8 +9,8 @@ bool wasTried(std::span<const MemberIndex> tried, MemberIndex m) {
 }
 
 bool chooseFirstUntried(const OfferContext& ctx, std::vector<MemberIndex>& out) {
-  for (const auto& [level, members] : ctx.available.levels()) {
-    for (const IndexEntry& e : members.ordered) {
+  for (const AvailableIndex::Level& l : ctx.available.levels()) {
+    for (const IndexEntry& e : l.ordered) {
       if (!wasTried(ctx.tried, e.member)) {
         out.push_back(e.member);
         return true;

@@ -16,18 +16,21 @@ class WeightedRandom final : public RoutingStrategy {
   void choose(OfferContext& ctx, std::vector<MemberIndex>& out) const override {
     const auto& levels = ctx.available.levels();
     double total = 0;
-    for (const auto& [level, members] : levels) {
-      total += weightOf(level) * static_cast<double>(members.bag.size());
+    const AvailableIndex::Level* last = nullptr;  // the last non-empty level
+    for (const AvailableIndex::Level& l : levels) {
+      total += weightOf(l.level) * static_cast<double>(l.bag.size());
+      last = l.bag.empty() ? last : &l;
     }
-    for (int attempt = 0; attempt < 8 && total > 0; ++attempt) {
+    for (int attempt = 0; attempt < 8 && last != nullptr; ++attempt) {
       double r = ctx.rng.uniform() * total;
-      for (const auto& [level, members] : levels) {
-        const double share = weightOf(level) * static_cast<double>(members.bag.size());
-        if (r < share || &members == &levels.rbegin()->second) {
-          const auto i = std::min<std::size_t>(static_cast<std::size_t>(r / weightOf(level)),
-                                               members.bag.size() - 1);
-          if (!wasTried(ctx.tried, members.bag[i])) {
-            out.push_back(members.bag[i]);
+      for (const AvailableIndex::Level& l : levels) {
+        const double share = weightOf(l.level) * static_cast<double>(l.bag.size());
+        // Rounding may leave r just past the last share: it then belongs to the last level.
+        if (!l.bag.empty() && (r < share || &l == last)) {
+          const auto i = std::min<std::size_t>(static_cast<std::size_t>(r / weightOf(l.level)),
+                                               l.bag.size() - 1);
+          if (!wasTried(ctx.tried, l.bag[i])) {
+            out.push_back(l.bag[i]);
             return;
           }
           break;
@@ -43,11 +46,11 @@ class WeightedRandom final : public RoutingStrategy {
   static void chooseSlow(OfferContext& ctx, std::vector<MemberIndex>& out) {
     std::vector<std::pair<MemberIndex, double>> untried;
     double total = 0;
-    for (const auto& [level, members] : ctx.available.levels()) {
-      for (MemberIndex m : members.bag) {
+    for (const AvailableIndex::Level& l : ctx.available.levels()) {
+      for (MemberIndex m : l.bag) {
         if (!wasTried(ctx.tried, m)) {
-          untried.emplace_back(m, weightOf(level));
-          total += weightOf(level);
+          untried.emplace_back(m, weightOf(l.level));
+          total += weightOf(l.level);
         }
       }
     }
