@@ -207,14 +207,9 @@ void EngineImpl::onTimer(const Timer& t) {
   CALLQ_CHECK(call != nullptr);  // a call's timers are cancelled when it ends
   const QueueState& q = queueOf(*call);
   switch (t.kind) {
-    case TimerKind::kRingTimeout: {
-      const std::size_t leg = legOf(*call, AgentId{t.agent});
-      CALLQ_CHECK(leg < call->rings.size());  // a leg's timer is cancelled when the leg ends
-      call->rings[leg].timer.reset();
-      endLeg(*call, leg, LegEnd{EventType::kRingNoAnswer, "no answer", true, true});
-      afterLegEnded(*call);
+    case TimerKind::kRingTimeout:
+      onRingTimeout(*call);
       break;
-    }
     case TimerKind::kRoundPause:
       onRoundPauseEnd(*call);
       break;
@@ -238,13 +233,13 @@ void EngineImpl::onTimer(const Timer& t) {
 void EngineImpl::connect(CallState& call, std::size_t leg) {
   RingLeg answered = std::move(call.rings[leg]);
   call.rings.erase(call.rings.begin() + static_cast<std::ptrdiff_t>(leg));
-  timers_.cancel(answered.timer);
+  timers_.cancel(call.ringTimer);
   Event& e = emit(EventType::kConnect, &call, answered.agent);
   e.wait = now_ - call.enteredAt;
   e.ring = now_ - answered.started;
   e.position = *positionOf(call);
   e.originalPosition = call.originalPosition;
-  actions_.push_back(Bridge{call.id, answered.agent});
+  actions_.emplace_back(std::in_place_type<Bridge>, call.id, answered.agent);
   leaveQueueStructures(call);
   call.phase = CallPhase::kConnected;
   call.agent = answered.agent;
@@ -252,8 +247,7 @@ void EngineImpl::connect(CallState& call, std::size_t leg) {
   call.connectedAt = now_;
   // The others stop ringing; losing a ring-all race is not a no-answer.
   for (RingLeg& other : call.rings) {
-    timers_.cancel(other.timer);
-    actions_.push_back(StopRinging{call.id, other.agent});
+    actions_.emplace_back(std::in_place_type<StopRinging>, call.id, other.agent);
     setActivity(other.agent, Activity::kIdle, CallId{});
   }
   call.rings.clear();

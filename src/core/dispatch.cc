@@ -84,11 +84,13 @@ void EngineImpl::startRing(CallState& call, MemberIndex member) {
   const MemberState& m = q.members[member];
   const Time until = now_ + q.config->ringTime;
   call.tried.push_back(member);
-  call.rings.push_back(
-      RingLeg{member, m.agent, now_,
-              timers_.arm(until, TimerKind::kRingTimeout, call.id.value(), m.agent.value())});
+  call.rings.push_back(RingLeg{member, m.agent, now_, until});
+  if (!call.ringTimer || until < call.ringTimer->at) {
+    timers_.cancel(call.ringTimer);
+    call.ringTimer = timers_.arm(until, TimerKind::kRingTimeout, call.id.value());
+  }
   q.lastOfferedOrder = m.order;
-  actions_.push_back(RingAgent{call.id, call.queue, m.agent, until});
+  actions_.emplace_back(std::in_place_type<RingAgent>, call.id, call.queue, m.agent, until);
   setActivity(m.agent, Activity::kRinging, call.id);
 }
 
@@ -105,12 +107,14 @@ void EngineImpl::endLeg(CallState& call, std::size_t leg, const LegEnd& how) {
   CALLQ_CHECK(leg < call.rings.size());
   RingLeg ended = std::move(call.rings[leg]);
   call.rings.erase(call.rings.begin() + static_cast<std::ptrdiff_t>(leg));
-  timers_.cancel(ended.timer);
+  if (call.rings.empty()) {
+    timers_.cancel(call.ringTimer);
+  }
   Event& e = emit(how.event, &call, ended.agent);
   e.ring = now_ - ended.started;
   e.reason = how.reason;
   if (how.stopRinging) {
-    actions_.push_back(StopRinging{call.id, ended.agent});
+    actions_.emplace_back(std::in_place_type<StopRinging>, call.id, ended.agent);
   }
   AgentState& a = agents_[ended.agent.value()];
   const unsigned limit = queueOf(call).config->maxNoAnswer;
@@ -135,6 +139,26 @@ void EngineImpl::cancelRings(CallState& call, std::string_view reason) {
   while (!call.rings.empty()) {
     endLeg(call, call.rings.size() - 1, LegEnd{EventType::kRingCanceled, reason, false, true});
   }
+}
+
+void EngineImpl::onRingTimeout(CallState& call) {
+  call.ringTimer.reset();
+  // Every leg whose ring time is over, in the order they started ringing.
+  for (std::size_t leg = 0; leg < call.rings.size();) {
+    if (call.rings[leg].until <= now_) {
+      endLeg(call, leg, LegEnd{EventType::kRingNoAnswer, "no answer", true, true});
+    } else {
+      ++leg;
+    }
+  }
+  if (!call.rings.empty()) {
+    Time next = call.rings.front().until;
+    for (const RingLeg& l : call.rings) {
+      next = std::min(next, l.until);
+    }
+    call.ringTimer = timers_.arm(next, TimerKind::kRingTimeout, call.id.value());
+  }
+  afterLegEnded(call);
 }
 
 void EngineImpl::onRoundPauseEnd(CallState& call) {

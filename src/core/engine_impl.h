@@ -51,7 +51,7 @@ struct RingLeg {
   MemberIndex member = 0;
   AgentId agent;
   Time started;
-  std::optional<Timer> timer;
+  Time until;  // ring time is over (the call's ringTimer fires at the earliest leg's)
 };
 
 struct CallState {
@@ -66,6 +66,9 @@ struct CallState {
   std::vector<RingLeg> rings;      // offers in flight
   std::vector<MemberIndex> tried;  // members rung this round, including those still ringing
   int roundLevel = 0;              // ring-all: members up to this level may join the round
+  // One timer for all legs, armed at the earliest leg's `until`: ring-all rings many agents at
+  // once, and a timer per leg would be armed and cancelled for every one of them.
+  std::optional<Timer> ringTimer;
   std::optional<Timer> pauseTimer;
   std::optional<Timer> maxWaitTimer;
   std::optional<Timer> waitTimeTimer;
@@ -183,6 +186,7 @@ class EngineImpl {
   std::size_t legOf(const CallState& call, AgentId agent) const;
   void drainPulls();
   void cancelRings(CallState& call, std::string_view reason);
+  void onRingTimeout(CallState& call);
   void rollWindow(const QueueState& q, MemberState& m);  // counters into the current window
   MemberMetrics metricsOf(const MemberState& m) const;
   void onRoundPauseEnd(CallState& call);

@@ -18,7 +18,7 @@
 namespace callq::core::internal {
 
 enum class TimerKind : std::uint8_t {
-  kRingTimeout,  // subject = call, agent = ringing agent
+  kRingTimeout,  // subject = call: the ring time of its earliest leg is over
   kRoundPause,   // subject = call: the pause between ringing rounds is over
   kMaxWait,      // subject = call
   kWaitTime,     // subject = call: wait time 1 or 2 reached

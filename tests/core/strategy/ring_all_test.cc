@@ -82,6 +82,31 @@ TEST_F(RingAllTest, AgentFreedDuringTheRoundJoinsIt) {
   EXPECT_EQ(count("RINGNOANSWER"), 0);
 }
 
+TEST_F(RingAllTest, EachLegRingsForItsOwnRingTime) {
+  start(config({0, 0, 0}));
+  busy(0, "a2");
+  busy(0, "a3");
+  arrive(0, 1);     // a1 rings until 15
+  freeUp(5, "a2");  // joins, rings until 20
+  freeUp(8, "a3");  // joins, rings until 23
+  ASSERT_TRUE(e().ringFailed(at(9), CallId{1}, agent("a1"), RingFailure::kDeclined).has_value());
+  clear();
+  e().advance(at(19.9));  // nothing is due at a1's old deadline
+  EXPECT_TRUE(eventNames().empty());
+  e().advance(at(20));
+  EXPECT_EQ(eventNames(), Names{"RINGNOANSWER"});
+  EXPECT_EQ(lastEvent(EventType::kRingNoAnswer)->agent, agent("a2"));
+  EXPECT_EQ(stopped(), Names{"a2"});
+  clear();
+  e().advance(at(22.9));
+  EXPECT_TRUE(eventNames().empty());
+  e().advance(at(23));
+  EXPECT_EQ(eventNames(), Names{"RINGNOANSWER"});
+  EXPECT_EQ(lastEvent(EventType::kRingNoAnswer)->agent, agent("a3"));
+  EXPECT_EQ(lastEvent(EventType::kRingNoAnswer)->ring, Duration(15000));
+  EXPECT_EQ(e().activeCalls(), 1u);
+}
+
 TEST_F(RingAllTest, DeclinedAgentLeavesTheRoundWhileTheOthersKeepRinging) {
   start(config({0, 0, 0}));
   arrive(0, 1);
