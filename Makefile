@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 SOURCE_DIRS := $(wildcard src tests bench sim)
 
-.PHONY: all deps build test test-sanitize run bench-core format clean
+.PHONY: all deps build test test-sanitize run bench-core bench-sim format clean
 
 all: build
 
@@ -28,13 +28,20 @@ test-sanitize: deps
 	cmake --build $(SAN_BUILD) -j2 --target core_test
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(SAN_BUILD)/tests/core/core_test --gtest_brief=1
 
-# Until the simulator and SIP land, `run` validates and prints the demo configuration.
+# Until SIP lands, `run` checks the demo configuration and simulates a day of calls on it.
 run: build
-	@echo "make run: callq cannot take calls yet; validating and printing config/demo.toml"
 	./$(BUILD)/callq check config/demo.toml
+	@echo "make run: callq cannot take real calls yet; simulating a day on config/demo.toml"
+	@echo "  (config/demo-day.toml; chart in $(BUILD)/demo-day.svg, events in $(BUILD)/demo-day.jsonl)"
+	./$(BUILD)/callq simulate config/demo-day.toml --plot $(BUILD)/demo-day.svg \
+	  --events $(BUILD)/demo-day.jsonl
 
 bench-core: build
 	./$(BUILD)/bench/bench_core
+
+# One simulated day of a 1,000-agent centre (~300,000 calls): wall time and events per second.
+bench-sim: build
+	bench/sim_day.sh ./$(BUILD)/callq $(BUILD)/bench
 
 format:
 	find $(SOURCE_DIRS) -type f \( -name '*.h' -o -name '*.cc' \) -exec clang-format -i {} +

@@ -22,6 +22,16 @@ struct Command {
 // on stderr (exit 1).
 Command addCheckCommand(CLI::App& app);
 
+// `callq erlang --rate N --aht S (--agents N | --target-sl F | --target-asa S) ...`: the Erlang C /
+// Erlang A staffing calculator (sim/erlang.h). Prints a table or, with --json, one JSON object
+// (exit 0); a bad option is refused by CLI11 (its exit code), a load the team cannot carry or a
+// target beyond sim::kMaxAgents prints the reason on stderr (exit 1).
+Command addErlangCommand(CLI::App& app);
+
+// `callq simulate SCENARIO [--json] [--events FILE] [--plot FILE.svg] [--seed N]`: runs a scenario
+// through the engine on a virtual clock and prints the figures per queue and interval.
+Command addSimulateCommand(CLI::App& app);
+
 // `callq version`: prints "callq <version>".
 Command addVersionCommand(CLI::App& app);
 

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   const std::vector<callq::app::Command> commands = {
       callq::app::addCheckCommand(cli),
+      callq::app::addErlangCommand(cli),
+      callq::app::addSimulateCommand(cli),
       callq::app::addVersionCommand(cli),
   };
   CLI11_PARSE(cli, argc, argv);

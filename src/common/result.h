@@ -16,6 +16,7 @@ enum class ErrorCode {
   kAlreadyExists,       // a duplicate id, name or extension
   kFailedPrecondition,  // valid input, but not in the current state (answer for a call not ringing)
   kIo,                  // a file or socket failed
+  kInternal,            // a bug: an invariant did not hold (reported, never ignored)
 };
 
 struct Error {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/config_reader.h"
 #include "config/queue_reader.h"
 #include "config/toml_fields.h"
 
@@ -59,26 +60,6 @@ std::string agentOwner(const Document& doc, std::size_t i) {
 std::string queueOwner(const Document& doc, std::size_t i) {
   const std::string& name = doc.config.queues[i].name;
   return name.empty() ? "queue #" + std::to_string(i + 1) : "queue '" + name + "'";
-}
-
-Result<toml::table> parseToml(std::string_view text, const std::string& source) {
-  auto describe = [&source](const toml::parse_error& e) {
-    return source + ":" + std::to_string(e.source().begin.line) + ": " +
-           std::string(e.description());
-  };
-#if TOML_EXCEPTIONS
-  try {
-    return toml::parse(text, std::string_view(source));
-  } catch (const toml::parse_error& e) {
-    return makeError(ErrorCode::kInvalidArgument, describe(e));
-  }
-#else
-  toml::parse_result parsed = toml::parse(text, std::string_view(source));
-  if (!parsed) {
-    return makeError(ErrorCode::kInvalidArgument, describe(parsed.error()));
-  }
-  return std::move(parsed).table();
-#endif
 }
 
 // The tables of `[[key]]` (or `key = [{...}]`); anything else is reported.
@@ -282,10 +263,37 @@ void checkDestinations(const Document& doc, Diagnostics& diag) {
   }
 }
 
-Result<core::Config> readConfig(const toml::table& table, const std::string& sourceName) {
+}  // namespace
+
+namespace internal {
+
+Result<toml::table> parseToml(std::string_view text, const std::string& source) {
+  auto describe = [&source](const toml::parse_error& e) {
+    return source + ":" + std::to_string(e.source().begin.line) + ": " +
+           std::string(e.description());
+  };
+#if TOML_EXCEPTIONS
+  try {
+    return toml::parse(text, std::string_view(source));
+  } catch (const toml::parse_error& e) {
+    return makeError(ErrorCode::kInvalidArgument, describe(e));
+  }
+#else
+  toml::parse_result parsed = toml::parse(text, std::string_view(source));
+  if (!parsed) {
+    return makeError(ErrorCode::kInvalidArgument, describe(parsed.error()));
+  }
+  return std::move(parsed).table();
+#endif
+}
+
+Result<core::Config> readConfig(const toml::table& table, const std::string& sourceName,
+                                std::span<const std::string_view> extraRootKeys) {
   Diagnostics diag(sourceName);
   TableReader root(table, "", diag);
-  root.rejectUnknownKeys(kRootKeys);
+  std::vector<std::string_view> allowed(kRootKeys.begin(), kRootKeys.end());
+  allowed.insert(allowed.end(), extraRootKeys.begin(), extraRootKeys.end());
+  root.rejectUnknownKeys(allowed);
   Document doc;
   readAgents(root, doc);
   readQueues(root, doc);
@@ -306,28 +314,15 @@ Result<core::Config> readConfig(const toml::table& table, const std::string& sou
   return std::move(doc.config);
 }
 
-}  // namespace
-
-Result<core::Config> parseConfig(std::string_view text, const std::string& sourceName) {
-  try {
-    Result<toml::table> table = parseToml(text, sourceName);
-    if (!table) {
-      return makeError(table.error().code, table.error().message);
-    }
-    return readConfig(*table, sourceName);
-  } catch (const std::exception& e) {  // out of memory, or a toml++ surprise: not across modules
-    return makeError(ErrorCode::kInvalidArgument, sourceName + ": " + e.what());
-  }
-}
-
-Result<core::Config> loadConfigFile(const std::string& path) {
+Result<std::string> readTextFile(const std::string& path, std::string_view what) {
+  const std::string cannot = path + ": cannot read " + std::string(what) + ": ";
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
-    return makeError(ErrorCode::kIo, path + ": cannot read configuration: no such file");
+    return makeError(ErrorCode::kIo, cannot + "no such file");
   }
   if (status.type() == std::filesystem::file_type::directory) {
-    return makeError(ErrorCode::kIo, path + ": cannot read configuration: is a directory");
+    return makeError(ErrorCode::kIo, cannot + "is a directory");
   }
   errno = 0;
   std::ifstream in(path, std::ios::binary);
@@ -339,9 +334,31 @@ Result<core::Config> loadConfigFile(const std::string& path) {
     const std::string reason = ec      ? ec.message()
                                : errno ? std::generic_category().message(errno)
                                        : "cannot open or read the file";
-    return makeError(ErrorCode::kIo, path + ": cannot read configuration: " + reason);
+    return makeError(ErrorCode::kIo, cannot + reason);
   }
-  return parseConfig(text.str(), path);
+  return text.str();
+}
+
+}  // namespace internal
+
+Result<core::Config> parseConfig(std::string_view text, const std::string& sourceName) {
+  try {
+    Result<toml::table> table = internal::parseToml(text, sourceName);
+    if (!table) {
+      return makeError(table.error().code, table.error().message);
+    }
+    return internal::readConfig(*table, sourceName, {});
+  } catch (const std::exception& e) {  // out of memory, or a toml++ surprise: not across modules
+    return makeError(ErrorCode::kInvalidArgument, sourceName + ": " + e.what());
+  }
+}
+
+Result<core::Config> loadConfigFile(const std::string& path) {
+  Result<std::string> text = internal::readTextFile(path, "configuration");
+  if (!text) {
+    return tl::unexpected(text.error());
+  }
+  return parseConfig(*text, path);
 }
 
 }  // namespace callq::config

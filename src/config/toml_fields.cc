@@ -236,22 +236,49 @@ std::optional<Duration> TableReader::seconds(std::string_view key, std::int64_t 
   return Duration(value * 1000);
 }
 
+namespace {
+
+std::optional<double> numberOf(const toml::node& node) {
+  if (const auto* integral = node.as_integer()) {
+    return static_cast<double>(integral->get());
+  }
+  if (const auto* floating = node.as_floating_point()) {
+    return floating->get();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<double> TableReader::positiveNumber(std::string_view key) {
   const toml::node* node = find(key);
   if (node == nullptr) {
     return std::nullopt;
   }
-  std::optional<double> value;
-  if (const auto* integral = node->as_integer()) {
-    value = static_cast<double>(integral->get());
-  } else if (const auto* floating = node->as_floating_point()) {
-    value = floating->get();
-  } else {
+  const std::optional<double> value = numberOf(*node);
+  if (!value) {
     failType(key, "a number", *node);
     return std::nullopt;
   }
   if (!std::isfinite(*value) || *value <= 0.0) {
     fail(key, "must be a finite number greater than 0");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> TableReader::nonNegativeNumber(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  const std::optional<double> value = numberOf(*node);
+  if (!value) {
+    failType(key, "a number", *node);
+    return std::nullopt;
+  }
+  if (!std::isfinite(*value) || *value < 0.0) {
+    fail(key, "must be a finite number, 0 or more");
     return std::nullopt;
   }
   return value;

@@ -82,6 +82,8 @@ class TableReader {
   std::optional<Duration> seconds(std::string_view key, std::int64_t minSeconds);
   // Integer or float, finite and greater than 0.
   std::optional<double> positiveNumber(std::string_view key);
+  // Integer or float, finite and at least 0.
+  std::optional<double> nonNegativeNumber(std::string_view key);
   std::optional<bool> boolean(std::string_view key);
   // An extension or code: up to 32 digits, '*' and '#'. `required` as in requiredString().
   std::optional<std::string> dialable(std::string_view key, bool required);

@@ -1,0 +1,676 @@
+#include "sim/simulator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numbers>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+
+#include "core/engine.h"
+
+namespace callq::sim {
+
+double Figures::serviceLevel() const {
+  return offered == 0 ? 0 : static_cast<double>(answeredWithinThreshold) / offered;
+}
+double Figures::pWait() const {
+  return offered == 0 ? 0 : static_cast<double>(waitedAtAll) / offered;
+}
+double Figures::asaS() const {
+  return answered == 0 ? 0 : static_cast<double>(answeredWait.count()) / 1000.0 / answered;
+}
+double Figures::ahtS() const {
+  return handled == 0 ? 0 : static_cast<double>(handleTime.count()) / 1000.0 / handled;
+}
+double Figures::abandonRate() const {
+  return offered == 0 ? 0 : static_cast<double>(abandoned) / offered;
+}
+double Figures::occupancy() const {
+  return staffed.count() == 0
+             ? 0
+             : static_cast<double>(busy.count()) / static_cast<double>(staffed.count());
+}
+
+void Figures::add(const Figures& o) {
+  offered += o.offered;
+  answered += o.answered;
+  abandoned += o.abandoned;
+  overflowed += o.overflowed;
+  refused += o.refused;
+  waitedAtAll += o.waitedAtAll;
+  answeredWithinThreshold += o.answeredWithinThreshold;
+  abandonedWithinThreshold += o.abandonedWithinThreshold;
+  waitingAtEnd += o.waitingAtEnd;
+  handled += o.handled;
+  answeredWait += o.answeredWait;
+  handleTime += o.handleTime;
+  longestWait = std::max(longestWait, o.longestWait);
+  busy += o.busy;
+  staffed += o.staffed;
+}
+
+namespace {
+
+// --- Random numbers ---------------------------------------------------------------------------
+
+// xoshiro256** seeded by splitmix64; one stream per purpose and queue, so changing one queue's
+// workload does not change the samples drawn for another. Sampling is written out here (not
+// <random>'s distributions, whose algorithms differ between standard libraries) so that a seed
+// gives the same result everywhere.
+class Random {
+ public:
+  Random(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
+    std::uint64_t x = seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xD1B54A32D192ED03ULL);
+    for (auto& word : s_) {
+      x += 0x9E3779B97F4A7C15ULL;
+      std::uint64_t z = x;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      word = z ^ (z >> 31);
+    }
+  }
+
+  // Uniform in (0, 1): never 0, so logarithms are finite.
+  double open01() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+
+  double exponential(double mean) { return -mean * std::log(open01()); }
+
+  double normal() {  // Box-Muller, one value per call (simple and reproducible)
+    const double u = open01();
+    const double v = open01();
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * std::numbers::pi * v);
+  }
+
+  double sample(const DurationDistribution& d) {
+    switch (d.kind) {
+      case DistributionKind::kExponential:
+        return exponential(d.meanS);
+      case DistributionKind::kLogNormal: {
+        const double sigma2 = std::log1p((d.sdS * d.sdS) / (d.meanS * d.meanS));
+        const double mu = std::log(d.meanS) - sigma2 / 2;
+        return std::exp(mu + std::sqrt(sigma2) * normal());
+      }
+      case DistributionKind::kFixed:
+        return d.meanS;
+    }
+    return d.meanS;
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  std::uint64_t s_[4];
+};
+
+// Seconds to whole milliseconds, at least `min`.
+Duration toDuration(double seconds, std::int64_t minMs = 0) {
+  const double ms = std::round(seconds * 1000.0);
+  return Duration(std::max<std::int64_t>(minMs, static_cast<std::int64_t>(std::min(ms, 1e15))));
+}
+
+// --- The workload's own events ----------------------------------------------------------------
+
+enum class Kind : std::uint8_t {
+  kShiftStart,
+  kShiftEnd,
+  kBreakStart,
+  kBreakEnd,
+  kArrival,   // index = workload queue
+  kAnswer,    // call, agent
+  kPatience,  // call
+  kHangUp,    // call
+};
+
+struct Happening {
+  Time at;
+  std::uint64_t seq = 0;
+  Kind kind = Kind::kArrival;
+  std::uint64_t call = 0;
+  std::uint32_t index = 0;  // workload queue, or agent
+
+  bool operator>(const Happening& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+};
+
+struct CallInfo {
+  std::uint32_t queue = 0;     // queue of the current visit
+  std::uint32_t interval = 0;  // interval the current visit entered in
+  std::uint32_t workload = 0;  // workload queue the caller came from (handle, patience)
+  bool connected = false;
+  bool waiting = false;  // in a queue, not connected
+  Time connectedAt;
+  Duration handle{0};
+};
+
+class Simulation {
+ public:
+  Simulation(const Scenario& s, const SimOptions& options, std::unique_ptr<core::Engine> engine)
+      : scenario_(s), w_(s.workload), options_(options), engine_(std::move(engine)) {
+    const auto intervals = static_cast<std::size_t>(
+        (w_.duration.count() + w_.interval.count() - 1) / w_.interval.count());
+    intervalCount_ = std::max<std::size_t>(1, intervals);
+    result_.start = w_.start;
+    result_.duration = w_.duration;
+    result_.interval = w_.interval;
+    result_.intervals.resize(intervalCount_);
+    for (const core::QueueConfig& q : s.config.queues) {
+      result_.queues.push_back(QueueResult{q.name, q.serviceLevel, {}, {}});
+      result_.queues.back().intervals.resize(intervalCount_);
+    }
+    waiting_.assign(s.config.queues.size(), 0);
+    result_.sampleStep = std::max(Duration(1000), w_.interval / 15);
+    now_ = w_.start;
+    nextSample_ = w_.start;
+    for (std::size_t i = 0; i < w_.queues.size(); ++i) {
+      arrivalRng_.emplace_back(w_.seed, 1, i);
+      handleRng_.emplace_back(w_.seed, 2, i);
+      patienceRng_.emplace_back(w_.seed, 3, i);
+      queueOf_.push_back(engine_->findQueue(w_.queues[i].queue)->value());
+    }
+  }
+
+  Result<SimResult> run() {
+    schedulePresence();
+    for (std::uint32_t i = 0; i < w_.queues.size(); ++i) {
+      scheduleNextArrival(i, w_.start, 0);
+    }
+    if (auto ok = consume(); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    const Time hardStop = at(w_.duration + Duration(24LL * 3600 * 1000));
+    while (true) {
+      const Time engineNext = engine_->nextDeadline();
+      const Time workloadNext = queue_.empty() ? kNever : queue_.top().at;
+      const Time next = std::min(engineNext, workloadNext);
+      if (next == kNever || next > hardStop) {
+        break;
+      }
+      sampleUntil(next);
+      now_ = next;
+      if (engineNext <= workloadNext) {
+        engine_->advance(now_);
+      } else {
+        Happening h = queue_.top();
+        queue_.pop();
+        if (auto ok = handle(h); !ok) {
+          return tl::unexpected(ok.error());
+        }
+      }
+      if (auto ok = consume(); !ok) {
+        return tl::unexpected(ok.error());
+      }
+      if (options_.onProgress && (++steps_ & 0xFFFF) == 0) {
+        options_.onProgress(std::min(1.0, static_cast<double>((now_ - w_.start).count()) /
+                                              static_cast<double>(w_.duration.count())));
+      }
+    }
+    sampleUntil(at(w_.duration));
+    finish();
+    return std::move(result_);
+  }
+
+ private:
+  Time at(Duration offset) const { return w_.start + offset; }
+
+  std::uint32_t intervalAt(Time t) const {
+    const auto i = (t - w_.start).count() / w_.interval.count();
+    return static_cast<std::uint32_t>(
+        std::clamp<std::int64_t>(i, 0, static_cast<std::int64_t>(intervalCount_) - 1));
+  }
+
+  // `call`: the call, or the next CSV row for an arrival, or the break for a break's start.
+  void push(Time t, Kind kind, std::uint64_t call, std::uint32_t index) {
+    queue_.push(Happening{t, ++seq_, kind, call, index});
+  }
+
+  Result<void> check(Result<void> r, const char* input, std::uint64_t call) {
+    ++result_.engineInputs;
+    if (!r) {
+      return makeError(ErrorCode::kInternal, std::string(input) + " refused at " +
+                                                 std::to_string((now_ - w_.start).count()) +
+                                                 " ms for call " + std::to_string(call) + ": " +
+                                                 r.error().message);
+    }
+    return {};
+  }
+
+  // Agents with shifts start Not available and come in at each shift's start; breaks withdraw
+  // them. Dynamic members log in to all their queues at each shift's start and out at its end.
+  void schedulePresence() {
+    const core::Config& c = scenario_.config;
+    std::vector<bool> hasShift(c.agents.size(), false);
+    for (std::uint32_t i = 0; i < w_.shifts.size(); ++i) {
+      const std::uint32_t a = engine_->findAgent(w_.shifts[i].agent)->value();
+      hasShift[a] = true;
+      push(at(w_.shifts[i].start), Kind::kShiftStart, 0, a);
+      push(at(w_.shifts[i].end), Kind::kShiftEnd, 0, a);
+    }
+    for (std::uint32_t i = 0; i < w_.breaks.size(); ++i) {
+      const std::uint32_t a = engine_->findAgent(w_.breaks[i].agent)->value();
+      push(at(w_.breaks[i].start), Kind::kBreakStart, i, a);
+      push(at(w_.breaks[i].start + w_.breaks[i].length), Kind::kBreakEnd, 0, a);
+    }
+    onShift_.assign(c.agents.size(), 0);
+    onBreak_.assign(c.agents.size(), 0);
+    for (std::uint32_t a = 0; a < c.agents.size(); ++a) {
+      if (hasShift[a]) {
+        (void)engine_->setPresence(now_, AgentId{a}, core::Presence::kNotAvailable);
+      } else {
+        onShift_[a] = 1;
+        setLoggedIn(AgentId{a}, true);
+      }
+    }
+    computeStaffed(hasShift);
+  }
+
+  void setLoggedIn(AgentId agent, bool in) {
+    const core::Config& c = scenario_.config;
+    for (std::uint32_t q = 0; q < c.queues.size(); ++q) {
+      for (const core::MemberConfig& m : c.queues[q].members) {
+        if (!m.isStatic && m.agent == c.agents[agent.value()].id &&
+            engine_->isLoggedIn(agent, QueueId{q}) != in) {
+          (void)(in ? engine_->login(now_, agent, QueueId{q})
+                    : engine_->logout(now_, agent, QueueId{q}));
+        }
+      }
+    }
+  }
+
+  // Staffed time (on shift, not on a break) per agent, split into intervals and credited to every
+  // queue the agent is a member of. Computed from the schedule, which is what staffing means.
+  void computeStaffed(const std::vector<bool>& hasShift) {
+    const core::Config& c = scenario_.config;
+    std::vector<std::vector<std::pair<Duration, Duration>>> spans(c.agents.size());
+    for (std::uint32_t a = 0; a < c.agents.size(); ++a) {
+      if (!hasShift[a]) {
+        spans[a].push_back({Duration(0), w_.duration});
+      }
+    }
+    for (const Shift& s : w_.shifts) {
+      spans[engine_->findAgent(s.agent)->value()].push_back({s.start, s.end});
+    }
+    for (auto& list : spans) {
+      mergeSpans(list);
+    }
+    for (const Break& b : w_.breaks) {
+      auto& list = spans[engine_->findAgent(b.agent)->value()];
+      subtractSpan(list, b.start, b.start + b.length);
+    }
+    for (std::uint32_t q = 0; q < c.queues.size(); ++q) {
+      for (const core::MemberConfig& m : c.queues[q].members) {
+        for (const auto& [from, to] : spans[engine_->findAgent(m.agent)->value()]) {
+          addTime(q, at(from), at(to), &Figures::staffed);
+        }
+      }
+    }
+  }
+
+  static void mergeSpans(std::vector<std::pair<Duration, Duration>>& list) {
+    std::sort(list.begin(), list.end());
+    std::vector<std::pair<Duration, Duration>> merged;
+    for (const auto& s : list) {
+      if (!merged.empty() && s.first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, s.second);
+      } else {
+        merged.push_back(s);
+      }
+    }
+    list = std::move(merged);
+  }
+
+  static void subtractSpan(std::vector<std::pair<Duration, Duration>>& list, Duration from,
+                           Duration to) {
+    std::vector<std::pair<Duration, Duration>> out;
+    for (const auto& [a, b] : list) {
+      if (b <= from || a >= to) {
+        out.push_back({a, b});
+        continue;
+      }
+      if (a < from) {
+        out.push_back({a, from});
+      }
+      if (b > to) {
+        out.push_back({to, b});
+      }
+    }
+    list = std::move(out);
+  }
+
+  // Adds [from, to) clipped to the period, split by interval, to `field` of queue `q`.
+  void addTime(std::uint32_t q, Time from, Time to, Duration Figures::*field) {
+    from = std::max(from, w_.start);
+    to = std::min(to, at(w_.duration));
+    while (from < to) {
+      const std::uint32_t i = intervalAt(from);
+      const Time end = std::min(to, at(w_.interval * (i + 1)));
+      result_.queues[q].intervals[i].*field += end - from;
+      from = end;
+    }
+  }
+
+  void scheduleNextArrival(std::uint32_t wq, Time after, std::size_t csvIndex) {
+    const QueueWorkload& qw = w_.queues[wq];
+    const Time end = at(w_.duration);
+    if (qw.fromCsv) {
+      if (csvIndex < qw.arrivals.size() && at(qw.arrivals[csvIndex]) < end) {
+        push(at(qw.arrivals[csvIndex]), Kind::kArrival, csvIndex + 1, wq);
+      }
+      return;
+    }
+    // Piecewise-constant Poisson: exponential gaps at the current step's rate; a gap that crosses
+    // into the next step restarts from its start (memoryless, so this is exact).
+    Time t = after;
+    while (t < end) {
+      std::size_t step = 0;
+      while (step + 1 < qw.rates.size() && at(qw.rates[step + 1].from) <= t) {
+        ++step;
+      }
+      const Time stepEnd = step + 1 < qw.rates.size() ? at(qw.rates[step + 1].from) : end;
+      const double perHour = qw.rates[step].perHour;
+      if (perHour <= 0) {
+        t = stepEnd;
+        continue;
+      }
+      const Time next = t + toDuration(arrivalRng_[wq].exponential(3600.0 / perHour));
+      if (next < stepEnd) {
+        if (next < end) {
+          push(next, Kind::kArrival, 0, wq);
+        }
+        return;
+      }
+      t = stepEnd;
+    }
+  }
+
+  Result<void> handle(const Happening& h) {
+    switch (h.kind) {
+      case Kind::kShiftStart:
+        onShift_[h.index] += 1;
+        setLoggedIn(AgentId{h.index}, true);
+        if (onBreak_[h.index] == 0) {
+          return check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kReady),
+                       "setPresence", 0);
+        }
+        return {};
+      case Kind::kShiftEnd:
+        onShift_[h.index] -= 1;
+        if (onShift_[h.index] == 0) {
+          auto ok =
+              check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kNotAvailable),
+                    "setPresence", 0);
+          setLoggedIn(AgentId{h.index}, false);
+          return ok;
+        }
+        return {};
+      case Kind::kBreakStart:
+        onBreak_[h.index] += 1;
+        if (onShift_[h.index] > 0) {
+          return check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kWithdrawn,
+                                            w_.breaks[h.call].reason),
+                       "setPresence", 0);
+        }
+        return {};
+      case Kind::kBreakEnd:
+        onBreak_[h.index] -= 1;
+        if (onShift_[h.index] > 0 && onBreak_[h.index] == 0) {
+          return check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kReady),
+                       "setPresence", 0);
+        }
+        return {};
+      case Kind::kArrival:
+        return arrive(h);
+      case Kind::kAnswer: {
+        auto it = calls_.find(h.call);
+        if (it == calls_.end() || it->second.connected || !ringing(h.call, h.index)) {
+          return {};  // the caller left, or another agent answered first
+        }
+        return check(engine_->agentAnswered(now_, CallId{h.call}, AgentId{h.index}),
+                     "agentAnswered", h.call);
+      }
+      case Kind::kPatience: {
+        auto it = calls_.find(h.call);
+        if (it == calls_.end() || it->second.connected) {
+          return {};
+        }
+        return check(engine_->callerHungUp(now_, CallId{h.call}), "callerHungUp", h.call);
+      }
+      case Kind::kHangUp:
+        return check(engine_->callEnded(now_, CallId{h.call}, core::Party::kCaller), "callEnded",
+                     h.call);
+    }
+    return {};
+  }
+
+  Result<void> arrive(const Happening& h) {
+    const std::uint32_t wq = h.index;
+    const QueueWorkload& qw = w_.queues[wq];
+    const std::uint64_t id = ++lastCall_;
+    ++result_.calls;
+    calls_[id].workload = wq;
+    if (qw.patience) {
+      push(now_ + toDuration(patienceRng_[wq].sample(*qw.patience)), Kind::kPatience, id, 0);
+    }
+    scheduleNextArrival(wq, now_, h.call);  // h.call: the next CSV row when from a file
+    arrival_.call = CallId{id};
+    arrival_.queue = QueueId{queueOf_[wq]};
+    arrival_.priority = qw.priority;
+    arrival_.callerId = "sim-" + std::to_string(id);
+    return check(engine_->callArrived(now_, arrival_), "callArrived", id);
+  }
+
+  static std::uint64_t ringKey(CallId call, AgentId agent) {
+    return (call.value() << 32) ^ agent.value();
+  }
+  bool ringing(std::uint64_t call, std::uint32_t agent) const {
+    return rings_.contains(ringKey(CallId{call}, AgentId{agent}));
+  }
+
+  // Applies the engine's actions and records its events.
+  Result<void> consume() {
+    for (const core::Event& e : engine_->events()) {
+      record(e);
+    }
+    result_.events += engine_->events().size();
+    engine_->events().clear();
+    // Actions may schedule answers; answering happens later (or at once, through the queue).
+    for (const core::Action& a : engine_->actions()) {
+      if (const auto* r = std::get_if<core::RingAgent>(&a)) {
+        rings_.insert(ringKey(r->call, r->agent));
+        push(now_ + w_.answerDelay, Kind::kAnswer, r->call.value(), r->agent.value());
+      } else if (const auto* s = std::get_if<core::StopRinging>(&a)) {
+        rings_.erase(ringKey(s->call, s->agent));
+      } else if (const auto* b = std::get_if<core::Bridge>(&a)) {
+        rings_.erase(ringKey(b->call, b->agent));
+        CallInfo& c = calls_[b->call.value()];
+        c.handle = toDuration(handleRng_[c.workload].sample(w_.queues[c.workload].handle), 1);
+        push(now_ + c.handle, Kind::kHangUp, b->call.value(), 0);
+      } else if (const auto* x = std::get_if<core::ExitQueue>(&a)) {
+        calls_.erase(x->call.value());
+      }
+      // MoveQueue: the caller stays; the next ENTERQUEUE records the new visit.
+    }
+    engine_->actions().clear();
+    return {};
+  }
+
+  void record(const core::Event& e) {
+    if (options_.onEvent) {
+      options_.onEvent(e);
+    }
+    if (!e.queue.valid() || !e.call.valid()) {
+      return;  // agent events: staffing comes from the schedule
+    }
+    const std::uint32_t q = e.queue.value();
+    auto it = calls_.find(e.call.value());
+    if (it == calls_.end()) {
+      return;
+    }
+    CallInfo& c = it->second;
+    const Duration threshold = scenario_.config.queues[q].serviceLevel;
+    switch (e.type) {
+      case core::EventType::kEnterQueue:
+        c.queue = q;
+        c.interval = intervalAt(e.time);
+        c.waiting = true;
+        ++waiting_[q];
+        ++totalWaiting_;
+        ++figures(c).offered;
+        break;
+      case core::EventType::kJoinRefused: {
+        Figures& f = result_.queues[q].intervals[intervalAt(e.time)];
+        ++f.offered;
+        ++f.refused;
+        break;
+      }
+      case core::EventType::kConnect: {
+        Figures& f = figures(c);
+        leaveQueue(c);
+        c.connected = true;
+        c.connectedAt = e.time;
+        ++f.answered;
+        f.answeredWait += e.wait;
+        f.answeredWithinThreshold += e.wait <= threshold ? 1 : 0;
+        noteWait(f, e.wait);
+        break;
+      }
+      case core::EventType::kAbandon: {
+        Figures& f = figures(c);
+        leaveQueue(c);
+        ++f.abandoned;
+        f.abandonedWithinThreshold += e.wait <= threshold ? 1 : 0;
+        noteWait(f, e.wait);
+        calls_.erase(it);
+        break;
+      }
+      case core::EventType::kExitEmpty:
+      case core::EventType::kExitWithTimeout: {
+        Figures& f = figures(c);
+        leaveQueue(c);
+        ++f.overflowed;
+        noteWait(f, e.wait);
+        break;
+      }
+      case core::EventType::kCompleteAgent:
+      case core::EventType::kCompleteCaller:
+      case core::EventType::kBlindTransfer:
+      case core::EventType::kAttendedTransfer: {
+        Figures& f = figures(c);
+        const Duration wrapUp = scenario_.config.queues[q].wrapUp;
+        ++f.handled;
+        f.handleTime += e.talk + wrapUp;
+        addTime(q, c.connectedAt, e.time + wrapUp, &Figures::busy);
+        calls_.erase(it);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  Figures& figures(const CallInfo& c) { return result_.queues[c.queue].intervals[c.interval]; }
+
+  void leaveQueue(CallInfo& c) {
+    if (c.waiting) {
+      c.waiting = false;
+      --waiting_[c.queue];
+      --totalWaiting_;
+    }
+  }
+
+  static void noteWait(Figures& f, Duration wait) {
+    f.waitedAtAll += wait > Duration::zero() ? 1 : 0;
+    f.longestWait = std::max(f.longestWait, wait);
+  }
+
+  void sampleUntil(Time t) {
+    const Time end = at(w_.duration);
+    while (nextSample_ <= t && nextSample_ < end) {
+      result_.waitingSamples.push_back(totalWaiting_);
+      nextSample_ += result_.sampleStep;
+    }
+  }
+
+  void finish() {
+    for (const auto& [id, c] : calls_) {
+      if (c.waiting) {
+        ++figures(c).waitingAtEnd;
+      }
+    }
+    for (QueueResult& q : result_.queues) {
+      for (std::size_t i = 0; i < intervalCount_; ++i) {
+        q.total.add(q.intervals[i]);
+        result_.intervals[i].add(q.intervals[i]);
+      }
+      result_.total.add(q.total);
+    }
+  }
+
+  const Scenario& scenario_;
+  const Workload& w_;
+  const SimOptions& options_;
+  std::unique_ptr<core::Engine> engine_;
+  std::priority_queue<Happening, std::vector<Happening>, std::greater<>> queue_;
+  std::vector<Random> arrivalRng_, handleRng_, patienceRng_;
+  std::vector<std::uint32_t> queueOf_;  // workload queue -> engine queue
+  std::unordered_map<std::uint64_t, CallInfo> calls_;
+  std::unordered_set<std::uint64_t> rings_;  // ringKey(call, agent) of the rings in progress
+  std::vector<std::uint32_t> onShift_, onBreak_;
+  std::vector<std::uint32_t> waiting_;
+  std::uint32_t totalWaiting_ = 0;
+  std::size_t intervalCount_ = 1;
+  SimResult result_;
+  core::CallArrival arrival_;
+  Time now_ = fromMillis(0);
+  Time nextSample_ = fromMillis(0);
+  std::uint64_t seq_ = 0;
+  std::uint64_t lastCall_ = 0;
+  std::uint64_t steps_ = 0;
+};
+
+}  // namespace
+
+Result<SimResult> simulate(const Scenario& scenario, const SimOptions& options) {
+  if (scenario.workload.duration <= Duration::zero() ||
+      scenario.workload.interval <= Duration::zero()) {
+    return makeError(ErrorCode::kInvalidArgument, "simulation: duration and interval must be > 0");
+  }
+  auto engine = core::Engine::create(scenario.config, core::EngineOptions{scenario.workload.seed});
+  if (!engine) {
+    return tl::unexpected(engine.error());
+  }
+  for (const QueueWorkload& q : scenario.workload.queues) {
+    if (!(*engine)->findQueue(q.queue)) {
+      return makeError(ErrorCode::kInvalidArgument, "simulation: unknown queue '" + q.queue + "'");
+    }
+    if (!q.fromCsv && q.rates.empty()) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "simulation: queue '" + q.queue + "' has no arrival rate");
+    }
+  }
+  for (const Shift& s : scenario.workload.shifts) {
+    if (!(*engine)->findAgent(s.agent)) {
+      return makeError(ErrorCode::kInvalidArgument, "simulation: unknown agent '" + s.agent + "'");
+    }
+  }
+  for (const Break& b : scenario.workload.breaks) {
+    if (!(*engine)->findAgent(b.agent)) {
+      return makeError(ErrorCode::kInvalidArgument, "simulation: unknown agent '" + b.agent + "'");
+    }
+  }
+  Simulation sim(scenario, options, std::move(*engine));
+  return sim.run();
+}
+
+}  // namespace callq::sim
