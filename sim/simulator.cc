@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <memory>
 #include <numbers>
 #include <queue>
@@ -477,18 +478,41 @@ class Simulation {
     return rings_.contains(ringKey(CallId{call}, AgentId{agent}));
   }
 
-  // Applies the engine's actions and records its events.
+  // Records the engine's events and applies its actions, until it has nothing more to say.
   Result<void> consume() {
+    for (;;) {
+      consumeOnce();
+      if (answerNow_.empty()) {
+        return {};
+      }
+      // Agents who answer without delay answer now, one at a time: each answer's output (another
+      // agent of a ring-all round stops ringing) is applied before the next.
+      const auto [call, agent] = answerNow_.front();
+      answerNow_.pop_front();
+      if (ringing(call, agent)) {
+        if (auto ok = check(engine_->agentAnswered(now_, CallId{call}, AgentId{agent}),
+                            "agentAnswered", call);
+            !ok) {
+          return ok;
+        }
+      }
+    }
+  }
+
+  void consumeOnce() {
     for (const core::Event& e : engine_->events()) {
       record(e);
     }
     result_.events += engine_->events().size();
     engine_->events().clear();
-    // Actions may schedule answers; answering happens later (or at once, through the queue).
     for (const core::Action& a : engine_->actions()) {
       if (const auto* r = std::get_if<core::RingAgent>(&a)) {
         rings_.insert(ringKey(r->call, r->agent));
-        push(now_ + w_.answerDelay, Kind::kAnswer, r->call.value(), r->agent.value());
+        if (w_.answerDelay == Duration::zero()) {
+          answerNow_.emplace_back(r->call.value(), r->agent.value());
+        } else {
+          push(now_ + w_.answerDelay, Kind::kAnswer, r->call.value(), r->agent.value());
+        }
       } else if (const auto* s = std::get_if<core::StopRinging>(&a)) {
         rings_.erase(ringKey(s->call, s->agent));
       } else if (const auto* b = std::get_if<core::Bridge>(&a)) {
@@ -502,7 +526,6 @@ class Simulation {
       // MoveQueue: the caller stays; the next ENTERQUEUE records the new visit.
     }
     engine_->actions().clear();
-    return {};
   }
 
   void record(const core::Event& e) {
@@ -626,6 +649,7 @@ class Simulation {
   std::vector<std::uint32_t> queueOf_;  // workload queue -> engine queue
   std::unordered_map<std::uint64_t, CallInfo> calls_;
   std::unordered_set<std::uint64_t> rings_;  // ringKey(call, agent) of the rings in progress
+  std::deque<std::pair<std::uint64_t, std::uint32_t>> answerNow_;  // answer_delay 0: answer now
   std::vector<std::uint32_t> onShift_, onBreak_;
   std::vector<std::uint32_t> waiting_;
   std::uint32_t totalWaiting_ = 0;

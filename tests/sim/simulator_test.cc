@@ -90,6 +90,18 @@ TEST(Simulator, ImpatientCallersAbandon) {
   EXPECT_DOUBLE_EQ(r.total.abandonRate(), 2.0 / 3);
 }
 
+TEST(Simulator, RingAllIsAnsweredOnceWhetherAnswersComeAtOnceOrLater) {
+  for (const double delay : {0.0, 2.0}) {
+    Scenario sc = smallScenario(3, {0, 1, 2, 3, 4}, 30);
+    sc.config.queues[0].strategy = core::Strategy::kRingAll;
+    sc.workload.answerDelay = s(delay);
+    const SimResult r = run(sc);
+    EXPECT_EQ(r.total.answered, 5u) << "answer delay " << delay;
+    EXPECT_EQ(r.total.handled, 5u);
+    EXPECT_EQ(r.total.busy, s(5 * 30));
+  }
+}
+
 TEST(Simulator, AnswerDelayIsPartOfTheWait) {
   Scenario sc = smallScenario(2, {0}, 60);
   sc.workload.answerDelay = s(4);
