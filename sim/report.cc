@@ -12,10 +12,8 @@
 namespace callq::sim {
 namespace {
 
-double seconds(Duration d) { return static_cast<double>(d.count()) / 1000.0; }
-
 // "08:15" (UTC), or "d2 08:15" past the first day of the period.
-std::string clock(Time start, Time t) {
+std::string clockLabel(Time start, Time t) {
   const auto days = std::chrono::floor<std::chrono::days>(t);
   const auto sinceMidnight = std::chrono::duration_cast<std::chrono::minutes>(t - days);
   const auto day =
@@ -32,7 +30,7 @@ void row(std::string& out, const std::string& label, const Figures& f) {
       std::back_inserter(out), "  {:<13} {:>8} {:>8} {:>9} {:>10} {:>7} {:>8} {:>8} {:>9} {:>9}\n",
       label, f.offered, f.answered, f.abandoned, f.overflowed + f.refused,
       percent(f.serviceLevel()), fmt::format("{:.1f}", f.asaS()), fmt::format("{:.1f}", f.ahtS()),
-      fmt::format("{:.0f}", seconds(f.longestWait)), percent(f.occupancy()));
+      fmt::format("{:.0f}", toSeconds(f.longestWait)), percent(f.occupancy()));
 }
 
 void table(std::string& out, const SimResult& r, const std::vector<Figures>& intervals,
@@ -44,8 +42,8 @@ void table(std::string& out, const SimResult& r, const std::vector<Figures>& int
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     const Time from = r.start + r.interval * static_cast<std::int64_t>(i);
     row(out,
-        clock(r.start, from) + "-" +
-            clock(r.start, std::min(from + r.interval, r.start + r.duration)),
+        clockLabel(r.start, from) + "-" +
+            clockLabel(r.start, std::min(from + r.interval, r.start + r.duration)),
         intervals[i]);
   }
   row(out, "total", total);
@@ -70,7 +68,7 @@ nlohmann::ordered_json figuresJson(const Figures& f) {
   j["abandon_rate"] = f.abandonRate();
   j["aht_s"] = f.ahtS();
   j["occupancy"] = f.occupancy();
-  j["longest_wait_s"] = seconds(f.longestWait);
+  j["longest_wait_s"] = toSeconds(f.longestWait);
   return j;
 }
 
@@ -143,7 +141,7 @@ std::string formatReport(const SimResult& r) {
       "Simulated {} from {} in {}-minute intervals: {} calls, {} engine events.\n"
       "SL = answered within the queue's threshold / offered; ASA = mean wait of answered "
       "calls; AHT = talk + wrap-up; occupancy = agents' handling time / staffed time.\n",
-      fmt::format("{:.2f} h", seconds(r.duration) / 3600), isoTime(r.start),
+      fmt::format("{:.2f} h", toSeconds(r.duration) / 3600), isoTime(r.start),
       r.interval.count() / 60'000, r.calls, r.events);
   for (const QueueResult& q : r.queues) {
     fmt::format_to(std::back_inserter(out), "\nqueue '{}' (threshold {} s)\n", q.name,
@@ -160,8 +158,8 @@ std::string formatReport(const SimResult& r) {
 std::string formatJson(const SimResult& r) {
   nlohmann::ordered_json j;
   j["start"] = isoTime(r.start);
-  j["duration_s"] = seconds(r.duration);
-  j["interval_s"] = seconds(r.interval);
+  j["duration_s"] = toSeconds(r.duration);
+  j["interval_s"] = toSeconds(r.interval);
   j["calls"] = r.calls;
   j["events"] = r.events;
   j["total"] = figuresJson(r.total);
@@ -170,7 +168,7 @@ std::string formatJson(const SimResult& r) {
   for (const QueueResult& q : r.queues) {
     nlohmann::ordered_json jq;
     jq["name"] = q.name;
-    jq["threshold_s"] = seconds(q.threshold);
+    jq["threshold_s"] = toSeconds(q.threshold);
     jq["total"] = figuresJson(q.total);
     jq["intervals"] = intervalsJson(r, q.intervals);
     queues.push_back(std::move(jq));
@@ -229,7 +227,7 @@ std::string formatSvg(const SimResult& r) {
   constexpr double kWidth = 900, kHeight = 420, kLeft = 60, kRight = 60, kTop = 40, kBottom = 50;
   const double plotW = kWidth - kLeft - kRight;
   const double plotH = kHeight - kTop - kBottom;
-  const double total = std::max(1.0, seconds(r.duration));
+  const double total = std::max(1.0, toSeconds(r.duration));
   std::uint32_t maxWaiting = 1;
   for (std::uint32_t w : r.waitingSamples) {
     maxWaiting = std::max(maxWaiting, w);
@@ -268,14 +266,14 @@ std::string formatSvg(const SimResult& r) {
   for (double h = 0; h <= hours + 1e-9; h += stepH) {
     add("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x(h * 3600),
         kTop + plotH + 18,
-        clock(r.start, r.start + Duration(static_cast<std::int64_t>(h * 3.6e6))));
+        clockLabel(r.start, r.start + Duration(static_cast<std::int64_t>(h * 3.6e6))));
   }
   add("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>\n", kLeft,
       kTop, plotW, plotH);
   // Callers waiting: a step line over the samples.
   std::string points;
   for (std::size_t i = 0; i < r.waitingSamples.size(); ++i) {
-    const double t = seconds(r.sampleStep) * static_cast<double>(i);
+    const double t = toSeconds(r.sampleStep) * static_cast<double>(i);
     fmt::format_to(std::back_inserter(points), "{:.1f},{:.1f} ", x(t), yWait(r.waitingSamples[i]));
   }
   add("<polyline fill=\"none\" stroke=\"#c2571a\" stroke-width=\"1.2\" points=\"{}\"/>\n", points);
@@ -285,7 +283,7 @@ std::string formatSvg(const SimResult& r) {
     if (r.intervals[i].offered == 0) {
       continue;
     }
-    const double mid = seconds(r.interval) * (static_cast<double>(i) + 0.5);
+    const double mid = toSeconds(r.interval) * (static_cast<double>(i) + 0.5);
     fmt::format_to(std::back_inserter(points), "{:.1f},{:.1f} ", x(std::min(mid, total)),
                    ySl(r.intervals[i].serviceLevel()));
   }

@@ -11,29 +11,26 @@
 #include <variant>
 
 #include "core/engine.h"
+#include "core/rng.h"
 
 namespace callq::sim {
 
+namespace {
+
+// part / whole, 0 when there is no whole.
+double ratio(double part, double whole) { return whole == 0 ? 0 : part / whole; }
+double count(std::uint64_t n) { return static_cast<double>(n); }
+
+}  // namespace
+
 double Figures::serviceLevel() const {
-  return offered == 0 ? 0 : static_cast<double>(answeredWithinThreshold) / offered;
+  return ratio(count(answeredWithinThreshold), count(offered));
 }
-double Figures::pWait() const {
-  return offered == 0 ? 0 : static_cast<double>(waitedAtAll) / offered;
-}
-double Figures::asaS() const {
-  return answered == 0 ? 0 : static_cast<double>(answeredWait.count()) / 1000.0 / answered;
-}
-double Figures::ahtS() const {
-  return handled == 0 ? 0 : static_cast<double>(handleTime.count()) / 1000.0 / handled;
-}
-double Figures::abandonRate() const {
-  return offered == 0 ? 0 : static_cast<double>(abandoned) / offered;
-}
-double Figures::occupancy() const {
-  return staffed.count() == 0
-             ? 0
-             : static_cast<double>(busy.count()) / static_cast<double>(staffed.count());
-}
+double Figures::pWait() const { return ratio(count(waitedAtAll), count(offered)); }
+double Figures::asaS() const { return ratio(toSeconds(answeredWait), count(answered)); }
+double Figures::ahtS() const { return ratio(toSeconds(handleTime), count(handled)); }
+double Figures::abandonRate() const { return ratio(count(abandoned), count(offered)); }
+double Figures::occupancy() const { return ratio(toSeconds(busy), toSeconds(staffed)); }
 
 void Figures::add(const Figures& o) {
   offered += o.offered;
@@ -57,25 +54,17 @@ namespace {
 
 // --- Random numbers ---------------------------------------------------------------------------
 
-// xoshiro256** seeded by splitmix64; one stream per purpose and queue, so changing one queue's
-// workload does not change the samples drawn for another. Sampling is written out here (not
-// <random>'s distributions, whose algorithms differ between standard libraries) so that a seed
-// gives the same result everywhere.
+// The engine's generator (core::Rng), one stream per purpose and queue, so changing one queue's
+// workload does not change the samples drawn for another. The distributions are written out here
+// (not <random>'s, whose algorithms differ between standard libraries) so that a seed gives the
+// same result everywhere.
 class Random {
  public:
-  Random(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index) {
-    std::uint64_t x = seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xD1B54A32D192ED03ULL);
-    for (auto& word : s_) {
-      x += 0x9E3779B97F4A7C15ULL;
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      word = z ^ (z >> 31);
-    }
-  }
+  Random(std::uint64_t seed, std::uint64_t purpose, std::uint64_t index)
+      : rng_(seed ^ (purpose * 0x9E3779B97F4A7C15ULL) ^ (index * 0xD1B54A32D192ED03ULL)) {}
 
   // Uniform in (0, 1): never 0, so logarithms are finite.
-  double open01() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  double open01() { return rng_.uniform() + 0x1.0p-54; }
 
   double exponential(double mean) { return -mean * std::log(open01()); }
 
@@ -101,19 +90,7 @@ class Random {
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  std::uint64_t s_[4];
+  core::Rng rng_;
 };
 
 // Seconds to whole milliseconds, at least `min`.
@@ -170,7 +147,6 @@ class Simulation {
       result_.queues.push_back(QueueResult{q.name, q.serviceLevel, {}, {}});
       result_.queues.back().intervals.resize(intervalCount_);
     }
-    waiting_.assign(s.config.queues.size(), 0);
     result_.sampleStep = std::max(Duration(1000), w_.interval / 15);
     now_ = w_.start;
     nextSample_ = w_.start;
@@ -183,7 +159,9 @@ class Simulation {
   }
 
   Result<SimResult> run() {
-    schedulePresence();
+    if (auto ok = schedulePresence(); !ok) {
+      return tl::unexpected(ok.error());
+    }
     for (std::uint32_t i = 0; i < w_.queues.size(); ++i) {
       scheduleNextArrival(i, w_.start, 0);
     }
@@ -237,7 +215,6 @@ class Simulation {
   }
 
   Result<void> check(Result<void> r, const char* input, std::uint64_t call) {
-    ++result_.engineInputs;
     if (!r) {
       return makeError(ErrorCode::kInternal, std::string(input) + " refused at " +
                                                  std::to_string((now_ - w_.start).count()) +
@@ -249,8 +226,16 @@ class Simulation {
 
   // Agents with shifts start Not available and come in at each shift's start; breaks withdraw
   // them. Dynamic members log in to all their queues at each shift's start and out at its end.
-  void schedulePresence() {
+  Result<void> schedulePresence() {
     const core::Config& c = scenario_.config;
+    dynamicQueues_.resize(c.agents.size());
+    for (std::uint32_t q = 0; q < c.queues.size(); ++q) {
+      for (const core::MemberConfig& m : c.queues[q].members) {
+        if (!m.isStatic) {
+          dynamicQueues_[engine_->findAgent(m.agent)->value()].push_back(QueueId{q});
+        }
+      }
+    }
     std::vector<bool> hasShift(c.agents.size(), false);
     for (std::uint32_t i = 0; i < w_.shifts.size(); ++i) {
       const std::uint32_t a = engine_->findAgent(w_.shifts[i].agent)->value();
@@ -265,28 +250,31 @@ class Simulation {
     }
     onShift_.assign(c.agents.size(), 0);
     onBreak_.assign(c.agents.size(), 0);
+    computeStaffed(hasShift);
     for (std::uint32_t a = 0; a < c.agents.size(); ++a) {
-      if (hasShift[a]) {
-        (void)engine_->setPresence(now_, AgentId{a}, core::Presence::kNotAvailable);
-      } else {
-        onShift_[a] = 1;
-        setLoggedIn(AgentId{a}, true);
+      onShift_[a] = hasShift[a] ? 0 : 1;
+      auto ok = hasShift[a]
+                    ? check(engine_->setPresence(now_, AgentId{a}, core::Presence::kNotAvailable),
+                            "setPresence", 0)
+                    : setLoggedIn(AgentId{a}, true);
+      if (!ok) {
+        return ok;
       }
     }
-    computeStaffed(hasShift);
+    return {};
   }
 
-  void setLoggedIn(AgentId agent, bool in) {
-    const core::Config& c = scenario_.config;
-    for (std::uint32_t q = 0; q < c.queues.size(); ++q) {
-      for (const core::MemberConfig& m : c.queues[q].members) {
-        if (!m.isStatic && m.agent == c.agents[agent.value()].id &&
-            engine_->isLoggedIn(agent, QueueId{q}) != in) {
-          (void)(in ? engine_->login(now_, agent, QueueId{q})
-                    : engine_->logout(now_, agent, QueueId{q}));
+  Result<void> setLoggedIn(AgentId agent, bool in) {
+    for (const QueueId q : dynamicQueues_[agent.value()]) {
+      if (engine_->isLoggedIn(agent, q) != in) {
+        auto ok = check(in ? engine_->login(now_, agent, q) : engine_->logout(now_, agent, q),
+                        in ? "login" : "logout", 0);
+        if (!ok) {
+          return ok;
         }
       }
     }
+    return {};
   }
 
   // Staffed time (on shift, not on a break) per agent, split into intervals and credited to every
@@ -399,7 +387,9 @@ class Simulation {
     switch (h.kind) {
       case Kind::kShiftStart:
         onShift_[h.index] += 1;
-        setLoggedIn(AgentId{h.index}, true);
+        if (auto ok = setLoggedIn(AgentId{h.index}, true); !ok) {
+          return ok;
+        }
         if (onBreak_[h.index] == 0) {
           return check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kReady),
                        "setPresence", 0);
@@ -411,8 +401,7 @@ class Simulation {
           auto ok =
               check(engine_->setPresence(now_, AgentId{h.index}, core::Presence::kNotAvailable),
                     "setPresence", 0);
-          setLoggedIn(AgentId{h.index}, false);
-          return ok;
+          return ok ? setLoggedIn(AgentId{h.index}, false) : ok;
         }
         return {};
       case Kind::kBreakStart:
@@ -547,7 +536,6 @@ class Simulation {
         c.queue = q;
         c.interval = intervalAt(e.time);
         c.waiting = true;
-        ++waiting_[q];
         ++totalWaiting_;
         ++figures(c).offered;
         break;
@@ -607,7 +595,6 @@ class Simulation {
   void leaveQueue(CallInfo& c) {
     if (c.waiting) {
       c.waiting = false;
-      --waiting_[c.queue];
       --totalWaiting_;
     }
   }
@@ -651,7 +638,7 @@ class Simulation {
   std::unordered_set<std::uint64_t> rings_;  // ringKey(call, agent) of the rings in progress
   std::deque<std::pair<std::uint64_t, std::uint32_t>> answerNow_;  // answer_delay 0: answer now
   std::vector<std::uint32_t> onShift_, onBreak_;
-  std::vector<std::uint32_t> waiting_;
+  std::vector<std::vector<QueueId>> dynamicQueues_;  // per agent: queues it logs in and out of
   std::uint32_t totalWaiting_ = 0;
   std::size_t intervalCount_ = 1;
   SimResult result_;

@@ -70,7 +70,6 @@ struct SimResult {
   std::vector<std::uint32_t> waitingSamples;
   std::uint64_t calls = 0;   // callers who arrived
   std::uint64_t events = 0;  // engine events emitted
-  std::uint64_t engineInputs = 0;
 };
 
 struct SimOptions {

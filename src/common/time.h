@@ -14,5 +14,7 @@ inline constexpr Time kNever = Time::max();
 
 inline constexpr std::int64_t toMillis(Time t) { return t.time_since_epoch().count(); }
 inline constexpr Time fromMillis(std::int64_t ms) { return Time(Duration(ms)); }
+// For reports and figures: a duration in (fractional) seconds.
+inline constexpr double toSeconds(Duration d) { return static_cast<double>(d.count()) / 1000.0; }
 
 }  // namespace callq
