@@ -342,15 +342,9 @@ Result<std::string> readTextFile(const std::string& path, std::string_view what)
 }  // namespace internal
 
 Result<core::Config> parseConfig(std::string_view text, const std::string& sourceName) {
-  try {
-    Result<toml::table> table = internal::parseToml(text, sourceName);
-    if (!table) {
-      return makeError(table.error().code, table.error().message);
-    }
-    return internal::readConfig(*table, sourceName, {});
-  } catch (const std::exception& e) {  // out of memory, or a toml++ surprise: not across modules
-    return makeError(ErrorCode::kInvalidArgument, sourceName + ": " + e.what());
-  }
+  return internal::parseAndRead(text, sourceName, [&](const toml::table& table) {
+    return internal::readConfig(table, sourceName, {});
+  });
 }
 
 Result<core::Config> loadConfigFile(const std::string& path) {

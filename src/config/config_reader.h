@@ -6,9 +6,11 @@
 
 #include <toml++/toml.h>
 
+#include <exception>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.h"
 #include "core/config.h"
@@ -22,6 +24,23 @@ Result<toml::table> parseToml(std::string_view text, const std::string& source);
 // with core::validateConfig. `extraRootKeys` are other top-level keys the caller reads itself.
 Result<core::Config> readConfig(const toml::table& table, const std::string& sourceName,
                                 std::span<const std::string_view> extraRootKeys);
+
+// Parses `text` and hands the document to `read` (a callable taking const toml::table& and
+// returning a Result). toml++ exceptions and running out of memory become errors here: they never
+// cross out of src/config.
+template <typename Read>
+auto parseAndRead(std::string_view text, const std::string& sourceName, Read&& read)
+    -> decltype(read(std::declval<const toml::table&>())) {
+  try {
+    Result<toml::table> table = parseToml(text, sourceName);
+    if (!table) {
+      return tl::unexpected(table.error());
+    }
+    return read(*table);
+  } catch (const std::exception& e) {
+    return makeError(ErrorCode::kInvalidArgument, sourceName + ": " + e.what());
+  }
+}
 
 // The whole file; errors read "<path>: cannot read <what>: <reason>".
 Result<std::string> readTextFile(const std::string& path, std::string_view what);

@@ -7,10 +7,10 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "config/config_loader.h"
@@ -153,7 +153,7 @@ class ScenarioReader {
         q.rates.push_back(sim::RateStep{Duration(0), *rate});
       }
     } else if (r.has("rates")) {
-      readRates(r, t, q);
+      readRates(r, q);
     } else if (auto csv = r.string("csv")) {
       readCsv(r, *csv, q);
     }
@@ -170,7 +170,7 @@ class ScenarioReader {
     w_.queues.push_back(std::move(q));
   }
 
-  void readRates(TableReader& r, const toml::table& t, sim::QueueWorkload& q) {
+  void readRates(TableReader& r, sim::QueueWorkload& q) {
     const toml::array* steps = r.array("rates", "an array of { from = SECONDS, rate = PER_HOUR }");
     if (steps == nullptr) {
       return;
@@ -204,7 +204,6 @@ class ScenarioReader {
     if (steps->empty()) {
       r.fail("rates", "must not be empty");
     }
-    (void)t;
   }
 
   void readCsv(TableReader& r, const std::string& path, sim::QueueWorkload& q) {
@@ -293,51 +292,65 @@ class ScenarioReader {
     return d;
   }
 
-  void readShift(const toml::table& t) {
-    TableReader r(t, "simulation.shift", diag_);
-    r.rejectUnknownKeys(kShiftKeys);
+  // The fields a shift and a break share: whose, from when, and a second time (`end` or `length`).
+  struct AgentSpan {
+    std::string agent;
+    Duration start{0};
+    Duration second{0};
+  };
+  std::optional<AgentSpan> readSpan(TableReader& r, std::span<const std::string_view> keys,
+                                    std::string_view secondKey, std::string_view required) {
+    r.rejectUnknownKeys(keys);
     const auto agent = r.requiredString("agent");
     const bool known = checkAgent(r, agent);
     const auto start = r.seconds("start", 0);
-    const auto end = r.seconds("end", 1);
-    if (!r.has("start") || !r.has("end")) {
-      r.failAt(r.line(), "start and end: required (seconds from the start of the simulation)");
+    const auto second = r.seconds(secondKey, 1);
+    if (!r.has("start") || !r.has(secondKey)) {
+      r.failAt(r.line(), required);
+      return std::nullopt;
+    }
+    if (!known || !start || !second) {
+      return std::nullopt;
+    }
+    return AgentSpan{*agent, *start, *second};
+  }
+
+  void readShift(const toml::table& t) {
+    TableReader r(t, "simulation.shift", diag_);
+    const auto span = readSpan(
+        r, kShiftKeys, "end", "start and end: required (seconds from the start of the simulation)");
+    if (!span) {
       return;
     }
-    if (start && end && *end <= *start) {
+    if (span->second <= span->start) {
       r.fail("end", "must be after start");
       return;
     }
-    if (known && start && end) {
-      w_.shifts.push_back(sim::Shift{*agent, *start, *end});
-    }
+    w_.shifts.push_back(sim::Shift{span->agent, span->start, span->second});
   }
 
   void readBreak(const toml::table& t) {
     TableReader r(t, "simulation.break", diag_);
-    r.rejectUnknownKeys(kBreakKeys);
-    const auto agent = r.requiredString("agent");
-    const bool known = checkAgent(r, agent);
-    const auto start = r.seconds("start", 0);
-    const auto length = r.seconds("length", 1);
-    if (!r.has("start") || !r.has("length")) {
-      r.failAt(r.line(), "start and length: required (seconds)");
-      return;
-    }
-    std::string reason = "break";
+    const auto span = readSpan(r, kBreakKeys, "length", "start and length: required (seconds)");
+    // The engine's rule for a Withdrawn reason: one of withdraw_reasons, or any non-empty text
+    // when none are configured.
     const auto& reasons = config_.withdrawReasons;
-    if (auto given = r.string("reason")) {
-      reason = *given;
-      if (!reasons.empty() && std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
-        r.fail("reason", "'" + reason + "' is not in withdraw_reasons");
-        return;
-      }
-    } else if (!reasons.empty()) {
+    const std::optional<std::string> given = r.string("reason");
+    std::string reason = given.value_or(reasons.empty() ? "break" : "");
+    if (!given && !reasons.empty()) {
       r.failAt(r.line(), "reason: required (one of withdraw_reasons)");
       return;
     }
-    if (known && start && length) {
-      w_.breaks.push_back(sim::Break{*agent, *start, *length, reason});
+    if (reason.empty()) {
+      r.fail("reason", "must not be empty");
+      return;
+    }
+    if (!reasons.empty() && std::find(reasons.begin(), reasons.end(), reason) == reasons.end()) {
+      r.fail("reason", "'" + reason + "' is not in withdraw_reasons");
+      return;
+    }
+    if (span) {
+      w_.breaks.push_back(sim::Break{span->agent, span->start, span->second, reason});
     }
   }
 
@@ -404,15 +417,9 @@ Result<sim::Scenario> readScenario(const toml::table& table, const std::string& 
 
 Result<sim::Scenario> parseScenario(std::string_view text, const std::string& sourceName,
                                     const std::string& baseDir) {
-  try {
-    Result<toml::table> table = internal::parseToml(text, sourceName);
-    if (!table) {
-      return tl::unexpected(table.error());
-    }
-    return readScenario(*table, sourceName, baseDir);
-  } catch (const std::exception& e) {  // out of memory, or a toml++ surprise: not across modules
-    return makeError(ErrorCode::kInvalidArgument, sourceName + ": " + e.what());
-  }
+  return internal::parseAndRead(text, sourceName, [&](const toml::table& table) {
+    return readScenario(table, sourceName, baseDir);
+  });
 }
 
 Result<sim::Scenario> loadScenarioFile(const std::string& path) {

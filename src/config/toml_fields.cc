@@ -250,7 +250,7 @@ std::optional<double> numberOf(const toml::node& node) {
 
 }  // namespace
 
-std::optional<double> TableReader::positiveNumber(std::string_view key) {
+std::optional<double> TableReader::number(std::string_view key, bool zeroAllowed) {
   const toml::node* node = find(key);
   if (node == nullptr) {
     return std::nullopt;
@@ -260,25 +260,9 @@ std::optional<double> TableReader::positiveNumber(std::string_view key) {
     failType(key, "a number", *node);
     return std::nullopt;
   }
-  if (!std::isfinite(*value) || *value <= 0.0) {
-    fail(key, "must be a finite number greater than 0");
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<double> TableReader::nonNegativeNumber(std::string_view key) {
-  const toml::node* node = find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  const std::optional<double> value = numberOf(*node);
-  if (!value) {
-    failType(key, "a number", *node);
-    return std::nullopt;
-  }
-  if (!std::isfinite(*value) || *value < 0.0) {
-    fail(key, "must be a finite number, 0 or more");
+  if (!std::isfinite(*value) || *value < 0.0 || (*value == 0.0 && !zeroAllowed)) {
+    fail(key, zeroAllowed ? "must be a finite number, 0 or more"
+                          : "must be a finite number greater than 0");
     return std::nullopt;
   }
   return value;

@@ -81,9 +81,9 @@ class TableReader {
   // Whole seconds in [minSeconds, kMaxSeconds], returned as milliseconds.
   std::optional<Duration> seconds(std::string_view key, std::int64_t minSeconds);
   // Integer or float, finite and greater than 0.
-  std::optional<double> positiveNumber(std::string_view key);
+  std::optional<double> positiveNumber(std::string_view key) { return number(key, false); }
   // Integer or float, finite and at least 0.
-  std::optional<double> nonNegativeNumber(std::string_view key);
+  std::optional<double> nonNegativeNumber(std::string_view key) { return number(key, true); }
   std::optional<bool> boolean(std::string_view key);
   // An extension or code: up to 32 digits, '*' and '#'. `required` as in requiredString().
   std::optional<std::string> dialable(std::string_view key, bool required);
@@ -92,6 +92,7 @@ class TableReader {
 
  private:
   const toml::node* find(std::string_view key) const { return table_.get(key); }
+  std::optional<double> number(std::string_view key, bool zeroAllowed);
   void failType(std::string_view key, std::string_view expected, const toml::node& got);
   void failBelow(std::string_view key, std::int64_t min, std::string_view unit);
 
