@@ -92,6 +92,13 @@ class EngineTest : public ::testing::Test {
     }
     return found;
   }
+  // The last RINGNOANSWER is agent `a`'s, after ringing `ringSeconds` (a full ring by default).
+  void expectNoAnswer(const std::string& a, double ringSeconds = 15) {
+    const Event* na = lastEvent(EventType::kRingNoAnswer);
+    ASSERT_NE(na, nullptr) << "no RINGNOANSWER";
+    EXPECT_EQ(na->agent, agent(a));
+    EXPECT_EQ(na->ring, Duration(static_cast<std::int64_t>(ringSeconds * 1000)));
+  }
   template <typename T>
   std::vector<T> actionsOf() {
     std::vector<T> out;
@@ -170,6 +177,27 @@ class StrategyTest : public EngineTest {
     }
     clear();
     return picks;
+  }
+  // For the random strategies, over 20 seeds: with three members (started from `config`) who never
+  // answer, a caller rings each once in some order, then pauses (retry 5 s), then rings again.
+  void expectEachRungOnceThenPause(const Config& config) {
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+      SCOPED_TRACE(seed);
+      start(config, seed);
+      arrive(0, 1);
+      e().advance(at(15));
+      e().advance(at(30));
+      const Names round = rung();
+      ASSERT_EQ(round.size(), 3u);
+      EXPECT_EQ(tally(round).size(), 3u);  // a permutation of a1, a2, a3
+      clear();
+      e().advance(at(45));
+      expectNoAnswer(round[2]);
+      EXPECT_TRUE(rung().empty());  // retry pause
+      e().advance(at(50));
+      EXPECT_EQ(rung().size(), 1u);
+      EXPECT_EQ(e().activeCalls(), 1u);
+    }
   }
   // How many times each agent appears in `picks`.
   static std::map<std::string, int> tally(const Names& picks) {

@@ -46,10 +46,7 @@ TEST_F(LinearTest, NoAnswerMovesDownTheListThenPausesAndStartsOver) {
   for (const auto& [t, rang, next] : {std::tuple{15.0, "a1", "a2"}, std::tuple{30.0, "a2", "a3"}}) {
     clear();
     e().advance(at(t));
-    const Event* na = lastEvent(EventType::kRingNoAnswer);
-    ASSERT_NE(na, nullptr);
-    EXPECT_EQ(na->agent, agent(rang));
-    EXPECT_EQ(na->ring, Duration(15000));
+    expectNoAnswer(rang);
     EXPECT_EQ(rung(), Names{next});
   }
   clear();

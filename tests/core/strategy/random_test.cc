@@ -43,27 +43,7 @@ TEST_F(RandomTest, SameSeedGivesTheSameSequence) {
 }
 
 TEST_F(RandomTest, NoAnswerMovesToAnUntriedAgentThenPausesAndStartsOver) {
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    SCOPED_TRACE(seed);
-    start(config({0, 0, 0}), seed);
-    arrive(0, 1);
-    for (double t : {15.0, 30.0}) {
-      e().advance(at(t));
-    }
-    const Names round = rung();
-    EXPECT_EQ(tally(round).size(), 3u);  // a permutation of a1, a2, a3
-    ASSERT_EQ(round.size(), 3u);
-    clear();
-    e().advance(at(45));
-    const Event* na = lastEvent(EventType::kRingNoAnswer);
-    ASSERT_NE(na, nullptr);
-    EXPECT_EQ(na->agent, agent(round[2]));
-    EXPECT_EQ(na->ring, Duration(15000));
-    EXPECT_TRUE(rung().empty());  // retry pause
-    e().advance(at(50));
-    EXPECT_EQ(rung().size(), 1u);
-    EXPECT_EQ(e().activeCalls(), 1u);
-  }
+  expectEachRungOnceThenPause(config({0, 0, 0}));
 }
 
 TEST_F(RandomTest, HigherLevelOnlyWhenEveryLowerLevelAgentIsBusyOrWithdrawn) {

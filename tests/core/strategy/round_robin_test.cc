@@ -41,10 +41,7 @@ TEST_F(RoundRobinTest, NoAnswerMovesToTheNextAndTheMemoryFollows) {
   EXPECT_EQ(rung(), Names{"a1"});
   clear();
   e().advance(at(15));
-  const Event* na = lastEvent(EventType::kRingNoAnswer);
-  ASSERT_NE(na, nullptr);
-  EXPECT_EQ(na->agent, agent("a1"));
-  EXPECT_EQ(na->ring, Duration(15000));
+  expectNoAnswer("a1");
   EXPECT_EQ(rung(), Names{"a2"});
   answer(16, 1, "a2");
   ASSERT_TRUE(e().callEnded(at(20), CallId{1}, Party::kAgent).has_value());

@@ -47,26 +47,7 @@ TEST_F(WeightedRandomTest, SameSeedGivesTheSameSequence) {
 }
 
 TEST_F(WeightedRandomTest, NoAnswerMovesToAnUntriedAgentThenPausesAndStartsOver) {
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    SCOPED_TRACE(seed);
-    start(config({0, 1, 2}), seed);
-    arrive(0, 1);
-    e().advance(at(15));
-    e().advance(at(30));
-    const Names round = rung();
-    ASSERT_EQ(round.size(), 3u);
-    EXPECT_EQ(tally(round).size(), 3u);  // a permutation of a1, a2, a3
-    clear();
-    e().advance(at(45));
-    const Event* na = lastEvent(EventType::kRingNoAnswer);
-    ASSERT_NE(na, nullptr);
-    EXPECT_EQ(na->agent, agent(round[2]));
-    EXPECT_EQ(na->ring, Duration(15000));
-    EXPECT_TRUE(rung().empty());  // retry pause
-    e().advance(at(50));
-    EXPECT_EQ(rung().size(), 1u);
-    EXPECT_EQ(e().activeCalls(), 1u);
-  }
+  expectEachRungOnceThenPause(config({0, 1, 2}));
 }
 
 TEST_F(WeightedRandomTest, SkipsBusyAndWithdrawnAgents) {
