@@ -7,7 +7,6 @@
 #include <numbers>
 #include <queue>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 
 #include "core/engine.h"
@@ -421,14 +420,12 @@ class Simulation {
         return {};
       case Kind::kArrival:
         return arrive(h);
-      case Kind::kAnswer: {
-        auto it = calls_.find(h.call);
-        if (it == calls_.end() || it->second.connected || !ringing(h.call, h.index)) {
-          return {};  // the caller left, or another agent answered first
+      case Kind::kAnswer:
+        if (!ringing(h.call, h.index)) {
+          return {};  // the caller left, the ring timed out, or another agent answered first
         }
         return check(engine_->agentAnswered(now_, CallId{h.call}, AgentId{h.index}),
                      "agentAnswered", h.call);
-      }
       case Kind::kPatience: {
         auto it = calls_.find(h.call);
         if (it == calls_.end() || it->second.connected) {
@@ -460,11 +457,10 @@ class Simulation {
     return check(engine_->callArrived(now_, arrival_), "callArrived", id);
   }
 
-  static std::uint64_t ringKey(CallId call, AgentId agent) {
-    return (call.value() << 32) ^ agent.value();
-  }
+  // Whether `agent` still rings for `call` (not stopped, not answered elsewhere): the engine knows.
   bool ringing(std::uint64_t call, std::uint32_t agent) const {
-    return rings_.contains(ringKey(CallId{call}, AgentId{agent}));
+    const core::AgentSnapshot a = engine_->agentSnapshot(AgentId{agent});
+    return a.activity == core::Activity::kRinging && a.call == CallId{call};
   }
 
   // Records the engine's events and applies its actions, until it has nothing more to say.
@@ -496,16 +492,12 @@ class Simulation {
     engine_->events().clear();
     for (const core::Action& a : engine_->actions()) {
       if (const auto* r = std::get_if<core::RingAgent>(&a)) {
-        rings_.insert(ringKey(r->call, r->agent));
         if (w_.answerDelay == Duration::zero()) {
           answerNow_.emplace_back(r->call.value(), r->agent.value());
         } else {
           push(now_ + w_.answerDelay, Kind::kAnswer, r->call.value(), r->agent.value());
         }
-      } else if (const auto* s = std::get_if<core::StopRinging>(&a)) {
-        rings_.erase(ringKey(s->call, s->agent));
       } else if (const auto* b = std::get_if<core::Bridge>(&a)) {
-        rings_.erase(ringKey(b->call, b->agent));
         CallInfo& c = calls_[b->call.value()];
         c.handle = toDuration(handleRng_[c.workload].sample(w_.queues[c.workload].handle), 1);
         push(now_ + c.handle, Kind::kHangUp, b->call.value(), 0);
@@ -635,7 +627,6 @@ class Simulation {
   std::vector<Random> arrivalRng_, handleRng_, patienceRng_;
   std::vector<std::uint32_t> queueOf_;  // workload queue -> engine queue
   std::unordered_map<std::uint64_t, CallInfo> calls_;
-  std::unordered_set<std::uint64_t> rings_;  // ringKey(call, agent) of the rings in progress
   std::deque<std::pair<std::uint64_t, std::uint32_t>> answerNow_;  // answer_delay 0: answer now
   std::vector<std::uint32_t> onShift_, onBreak_;
   std::vector<std::vector<QueueId>> dynamicQueues_;  // per agent: queues it logs in and out of
