@@ -122,6 +122,35 @@ TEST(Simulator, ShiftsAndBreaksDecideWhoIsThere) {
   EXPECT_EQ(r.total.staffed, s(3600 - 100 - 300));
 }
 
+TEST(Simulator, DynamicMembersAreLoggedInForTheirShiftsOnly) {
+  // a1 and a2 are dynamic members. a1 has no shift: logged in from the start. a2 works 100-200 s
+  // and is logged out after. a1 is busy with the caller of 0 s until 1000 s, so the caller of
+  // 150 s is a2's, and the caller of 300 s waits for a1.
+  Scenario sc = smallScenario(2, {0, 150, 300}, 1000);
+  for (core::MemberConfig& m : sc.config.queues[0].members) {
+    m.isStatic = false;
+  }
+  sc.workload.shifts.push_back(Shift{"a2", s(100), s(200)});
+  std::vector<std::string> log;
+  SimOptions o;
+  o.onEvent = [&](const core::Event& e) {
+    if (e.agent.valid()) {
+      log.push_back(std::string(core::eventName(e.type)) + " a" +
+                    std::to_string(e.agent.value() + 1) + " " +
+                    std::to_string((e.time - sc.workload.start).count() / 1000));
+    }
+  };
+  Result<SimResult> r = simulate(sc, o);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  const std::vector<std::string> expected{
+      "ADDMEMBER a1 0",     "UNAVAILABLE a2 0",       "CONNECT a1 0",
+      "ADDMEMBER a2 100",   "UNPAUSE a2 100",         "CONNECT a2 150",
+      "UNAVAILABLE a2 200", "REMOVEMEMBER a2 200",    "COMPLETECALLER a1 1000",
+      "CONNECT a1 1000",    "COMPLETECALLER a2 1150", "COMPLETECALLER a1 2000"};
+  EXPECT_EQ(log, expected);
+  EXPECT_EQ(r->total.answeredWait, s(700));
+}
+
 TEST(Simulator, CallersWithNobodyToTakeThemAreReportedAtTheEnd) {
   Scenario sc = smallScenario(1, {10}, 10);
   sc.workload.shifts.push_back(Shift{"a1", s(3000), s(3010)});  // gone before the call is reached
