@@ -6,7 +6,6 @@
 #include <memory>
 #include <numbers>
 #include <queue>
-#include <unordered_map>
 #include <variant>
 
 #include "core/engine.h"
@@ -125,6 +124,7 @@ struct CallInfo {
   std::uint32_t queue = 0;     // queue of the current visit
   std::uint32_t interval = 0;  // interval the current visit entered in
   std::uint32_t workload = 0;  // workload queue the caller came from (handle, patience)
+  bool live = false;  // in flight (false once ended; the slot waits for the calls before it)
   bool connected = false;
   bool waiting = false;  // in a queue, not connected
   Time connectedAt;
@@ -427,8 +427,8 @@ class Simulation {
         return check(engine_->agentAnswered(now_, CallId{h.call}, AgentId{h.index}),
                      "agentAnswered", h.call);
       case Kind::kPatience: {
-        auto it = calls_.find(h.call);
-        if (it == calls_.end() || it->second.connected) {
+        const CallInfo* c = findCall(h.call);
+        if (c == nullptr || c->connected) {
           return {};
         }
         return check(engine_->callerHungUp(now_, CallId{h.call}), "callerHungUp", h.call);
@@ -445,7 +445,8 @@ class Simulation {
     const QueueWorkload& qw = w_.queues[wq];
     const std::uint64_t id = ++lastCall_;
     ++result_.calls;
-    calls_[id].workload = wq;
+    calls_.emplace_back().workload = wq;  // ids are consecutive: this is slot id - firstCall_
+    calls_.back().live = true;
     if (qw.patience) {
       push(now_ + toDuration(patienceRng_[wq].sample(*qw.patience)), Kind::kPatience, id, 0);
     }
@@ -498,11 +499,17 @@ class Simulation {
           push(now_ + w_.answerDelay, Kind::kAnswer, r->call.value(), r->agent.value());
         }
       } else if (const auto* b = std::get_if<core::Bridge>(&a)) {
-        CallInfo& c = calls_[b->call.value()];
+        CallInfo* call = findCall(b->call.value());
+        if (call == nullptr) {
+          continue;  // not one of ours: cannot happen, the engine bridges calls it was given
+        }
+        CallInfo& c = *call;
         c.handle = toDuration(handleRng_[c.workload].sample(w_.queues[c.workload].handle), 1);
         push(now_ + c.handle, Kind::kHangUp, b->call.value(), 0);
       } else if (const auto* x = std::get_if<core::ExitQueue>(&a)) {
-        calls_.erase(x->call.value());
+        if (CallInfo* c = findCall(x->call.value())) {
+          endCall(*c);
+        }
       }
       // MoveQueue: the caller stays; the next ENTERQUEUE records the new visit.
     }
@@ -517,11 +524,11 @@ class Simulation {
       return;  // agent events: staffing comes from the schedule
     }
     const std::uint32_t q = e.queue.value();
-    auto it = calls_.find(e.call.value());
-    if (it == calls_.end()) {
+    CallInfo* call = findCall(e.call.value());
+    if (call == nullptr) {
       return;
     }
-    CallInfo& c = it->second;
+    CallInfo& c = *call;
     const Duration threshold = scenario_.config.queues[q].serviceLevel;
     switch (e.type) {
       case core::EventType::kEnterQueue:
@@ -554,7 +561,7 @@ class Simulation {
         ++f.abandoned;
         f.abandonedWithinThreshold += e.wait <= threshold ? 1 : 0;
         noteWait(f, e.wait);
-        calls_.erase(it);
+        endCall(c);
         break;
       }
       case core::EventType::kExitEmpty:
@@ -574,11 +581,27 @@ class Simulation {
         ++f.handled;
         f.handleTime += e.talk + wrapUp;
         addTime(q, c.connectedAt, e.time + wrapUp, &Figures::busy);
-        calls_.erase(it);
+        endCall(c);
         break;
       }
       default:
         break;
+    }
+  }
+
+  CallInfo* findCall(std::uint64_t id) {
+    if (id < firstCall_ || id - firstCall_ >= calls_.size()) {
+      return nullptr;
+    }
+    CallInfo& c = calls_[id - firstCall_];
+    return c.live ? &c : nullptr;
+  }
+
+  void endCall(CallInfo& c) {
+    c.live = false;
+    while (!calls_.empty() && !calls_.front().live) {
+      calls_.pop_front();
+      ++firstCall_;
     }
   }
 
@@ -605,8 +628,8 @@ class Simulation {
   }
 
   void finish() {
-    for (const auto& [id, c] : calls_) {
-      if (c.waiting) {
+    for (const CallInfo& c : calls_) {
+      if (c.live && c.waiting) {
         ++figures(c).waitingAtEnd;
       }
     }
@@ -626,7 +649,11 @@ class Simulation {
   std::priority_queue<Happening, std::vector<Happening>, std::greater<>> queue_;
   std::vector<Random> arrivalRng_, handleRng_, patienceRng_;
   std::vector<std::uint32_t> queueOf_;  // workload queue -> engine queue
-  std::unordered_map<std::uint64_t, CallInfo> calls_;
+  // Calls in flight by id. Ids are handed out in order, so a deque from the oldest call still in
+  // flight finds them without hashing; a caller stuck for the whole run keeps the (small) slots of
+  // the calls after it.
+  std::deque<CallInfo> calls_;
+  std::uint64_t firstCall_ = 1;                                    // id of calls_.front()
   std::deque<std::pair<std::uint64_t, std::uint32_t>> answerNow_;  // answer_delay 0: answer now
   std::vector<std::uint32_t> onShift_, onBreak_;
   std::vector<std::vector<QueueId>> dynamicQueues_;  // per agent: queues it logs in and out of

@@ -18,7 +18,6 @@ struct Case {
   double erlangs;  // offered load A = rate x AHT
   double hours;    // simulated, at an AHT of 60 s
   std::uint64_t seed;
-  double asaTolerance = 0.02;
 };
 
 constexpr double kAhtS = 60;
@@ -84,7 +83,7 @@ TEST_P(ErlangCAgreement, WaitProbabilityAndAsaWithinTwoPercent) {
   EXPECT_EQ(got.abandoned, 0u);
   EXPECT_LT(relative(got.pWait(), want.pWait), 0.02)
       << "p_wait simulated " << got.pWait() << ", Erlang C " << want.pWait;
-  EXPECT_LT(relative(got.asaS(), want.asaSeconds), c.asaTolerance)
+  EXPECT_LT(relative(got.asaS(), want.asaSeconds), 0.02)
       << "ASA simulated " << got.asaS() << " s, Erlang C " << want.asaSeconds << " s";
   EXPECT_LT(std::abs(got.serviceLevel() - want.serviceLevel), 0.01)
       << "service level simulated " << got.serviceLevel() << ", Erlang C " << want.serviceLevel;
@@ -92,14 +91,15 @@ TEST_P(ErlangCAgreement, WaitProbabilityAndAsaWithinTwoPercent) {
 }
 
 // Loads where waiting is common but the queue is not saturated. Lengths are chosen so that the
-// run's own statistical error (measured over several seeds) is below a third of the tolerance: a
-// large team needs millions of calls, as congestion comes and goes slowly. At 200 agents the ASA
-// of an 11-million-call run still varies by about 1.5 % between seeds (2 % would take ~30 million
-// calls, 40 s here), so that one case allows 3 % on the ASA; its p_wait is held to 2 %.
+// run's own statistical error (measured over several seeds) stays inside the tolerance: a large
+// team needs millions of calls, as congestion comes and goes slowly. At 200 agents the ASA of a
+// 1.1-million-call run varies by 3.7 % between seeds (standard deviation over 8 seeds), so that
+// case runs 33 million calls (about 30 s): over 4 other seeds its ASA was within 1.6 % of Erlang C
+// and its p_wait within 1.5 %.
 INSTANTIATE_TEST_SUITE_P(MMc, ErlangCAgreement,
                          ::testing::Values(Case{1, 0.6, 20'000, 11}, Case{2, 1.4, 10'000, 12},
                                            Case{10, 7.5, 3'000, 13}, Case{50, 42, 3'500, 14},
-                                           Case{200, 185, 1'000, 15, 0.03}),
+                                           Case{200, 185, 3'000, 15}),
                          caseName);
 
 class ErlangAAgreement : public ::testing::TestWithParam<Case> {};
