@@ -6,7 +6,7 @@
 
 #include "app/commands.h"
 #include "app/config_summary.h"
-#include "config/config_loader.h"
+#include "config/server_config.h"
 
 namespace callq::app {
 
@@ -16,12 +16,12 @@ Command addCheckCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   cli->add_option("file", *path, "TOML configuration file, e.g. config/demo.toml")->required();
   return {cli, [path] {
-            Result<core::Config> config = config::loadConfigFile(*path);
+            Result<config::ServerConfig> config = config::loadServerConfigFile(*path);
             if (!config) {
               fmt::print(stderr, "{}\n", config.error().message);
               return 1;
             }
-            fmt::print("{}: OK\n\n{}", *path, formatConfigSummary(*config));
+            fmt::print("{}: OK\n\n{}", *path, formatConfigSummary(config->engine));
             return 0;
           }};
 }

@@ -28,6 +28,10 @@ Command addCheckCommand(CLI::App& app);
 // target beyond sim::kMaxAgents prints the reason on stderr (exit 1).
 Command addErlangCommand(CLI::App& app);
 
+// `callq serve CONFIG [--address A] [--port P] [--rtp-ports F-L] [--events FILE]`: the server.
+// Runs until SIGINT/SIGTERM (exit 0); a configuration or start-up error exits 1.
+Command addServeCommand(CLI::App& app);
+
 // `callq simulate SCENARIO [--json] [--events FILE] [--plot FILE.svg] [--seed N]`: runs a scenario
 // through the engine on a virtual clock and prints the figures per queue and interval.
 Command addSimulateCommand(CLI::App& app);

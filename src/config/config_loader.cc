@@ -26,8 +26,10 @@ namespace {
 using internal::Diagnostics;
 using internal::TableReader;
 
-constexpr std::array<std::string_view, 3> kRootKeys{"withdraw_reasons", "agent", "queue"};
-constexpr std::array<std::string_view, 3> kAgentKeys{"id", "name", "extension"};
+// [sip] and [music] are the server's (server_config.cc reads them); other readers let them be.
+constexpr std::array<std::string_view, 5> kRootKeys{"withdraw_reasons", "agent", "queue", "sip",
+                                                    "music"};
+constexpr std::array<std::string_view, 4> kAgentKeys{"id", "name", "extension", "password"};
 
 struct AgentLines {
   int id = 0;

@@ -102,13 +102,13 @@ std::vector<ErrorCase> structureCases() {
            kQueueKeys},
       {"UnknownTopLevelKey", "withdraw_reasons = []\n[[queues]]\nname = \"sales\"\n",
        "t.toml:2: unknown key 'queues' (did you mean 'queue'?); allowed keys: withdraw_reasons, "
-       "agent, queue"},
+       "agent, queue, sip, music"},
       {"UnknownAgentKey", "[[agent]]\nid = \"alice\"\nexten = \"201\"\n",
        "t.toml:3: agent 'alice': unknown key 'exten' (did you mean 'extension'?); allowed keys: "
-       "id, "
-       "name, extension"},
+       "id, name, extension, password"},
       {"UnknownKeyWithoutGuess", "[[agent]]\nid = \"alice\"\nextension = \"201\"\ncolour = 1\n",
-       "t.toml:4: agent 'alice': unknown key 'colour'; allowed keys: id, name, extension"},
+       "t.toml:4: agent 'alice': unknown key 'colour'; allowed keys: id, name, extension, "
+       "password"},
       {"UnknownMemberKey", head + "members = [{ agent = \"alice\", lvl = 1 }]\n",
        "t.toml:8: queue 'sales': members: unknown key 'lvl' (did you mean 'level'?); allowed keys: "
        "agent, level, static"},

@@ -193,7 +193,7 @@ TEST(ConfigLoaderTest, LoadsTheDemo) {
   const core::QueueConfig& sales = *findQueue(*config, "sales");
   EXPECT_EQ(sales.extension, "600");
   EXPECT_EQ(sales.strategy, core::Strategy::kRingAll);
-  EXPECT_EQ(sales.onTimeout.kind, core::DestinationKind::kVoicemail);
+  EXPECT_EQ(sales.onTimeout.kind, core::DestinationKind::kQueue);
   EXPECT_EQ(sales.onOverflow.kind, core::DestinationKind::kQueue);
   EXPECT_EQ(sales.onOverflow.target, "support");
   const core::QueueConfig& support = *findQueue(*config, "support");

@@ -1,0 +1,209 @@
+// `callq serve CONFIG`: the call-queue server. Wires the engine (in the runtime), SIP (sofia-sip)
+// and media (RTP threads) together and runs until SIGINT or SIGTERM.
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "app/commands.h"
+#include "config/server_config.h"
+#include "media/media_server.h"
+#include "runtime/runtime.h"
+#include "sim/report.h"
+#include "sip/sip_server.h"
+
+namespace callq::app {
+namespace {
+
+struct ServeArgs {
+  std::string config;
+  std::string address;  // overrides [sip] address
+  int port = 0;         // overrides [sip] port
+  std::string eventsPath;
+  std::string rtpPorts;  // "first-last", overrides [sip] rtp_ports
+};
+
+// sip::MediaPort on media::MediaServer: hold audio per queue, the prompts, and the reports of
+// media threads posted to the SIP thread.
+class MediaAdapter final : public sip::MediaPort {
+ public:
+  MediaAdapter(media::MediaServer& server, std::vector<media::AudioId> holdByQueue)
+      : server_(server), holdByQueue_(std::move(holdByQueue)) {}
+
+  Result<std::pair<std::uint32_t, std::uint16_t>> open(std::uint32_t near) override {
+    return server_.open(near);
+  }
+  void setRemote(std::uint32_t ep, const std::string& address, std::uint16_t port, int codec,
+                 int telephoneEvent, bool onHold) override {
+    media::RemoteMedia r;
+    r.address = onHold ? "0.0.0.0" : address;
+    r.port = onHold ? 0 : port;
+    r.codec = codec == 8 ? media::Codec::kPcma : media::Codec::kPcmu;
+    r.telephoneEvent = telephoneEvent;
+    server_.setRemote(ep, r);
+  }
+  void playHold(std::uint32_t ep, std::uint32_t queue) override {
+    server_.play(ep, queue < holdByQueue_.size() ? holdByQueue_[queue] : server_.ringback());
+  }
+  void playOnce(std::uint32_t ep, sip::Sound sound) override {
+    server_.playOnce(
+        ep, sound == sip::Sound::kConfirmation ? server_.confirmation() : server_.refusal());
+  }
+  void bridge(std::uint32_t a, std::uint32_t b) override { server_.bridge(a, b); }
+  void close(std::uint32_t ep) override { server_.close(ep); }
+
+ private:
+  media::MediaServer& server_;
+  std::vector<media::AudioId> holdByQueue_;
+};
+
+std::atomic<sip::SipServer*> gServer{nullptr};
+
+void onSignal(int) {
+  if (sip::SipServer* s = gServer.load()) {
+    s->stop();
+  }
+}
+
+int runServe(const ServeArgs& args) {
+  Result<config::ServerConfig> loaded = config::loadServerConfigFile(args.config);
+  if (!loaded) {
+    fmt::print(stderr, "{}\n", loaded.error().message);
+    return 1;
+  }
+  config::ServerConfig& cfg = *loaded;
+  if (!args.address.empty()) {
+    cfg.sip.address = args.address;
+  }
+  if (args.port != 0) {
+    cfg.sip.port = static_cast<std::uint16_t>(args.port);
+  }
+  if (!args.rtpPorts.empty()) {
+    unsigned first = 0;
+    unsigned last = 0;
+    if (std::sscanf(args.rtpPorts.c_str(), "%u-%u", &first, &last) != 2 || first < 1024 ||
+        last > 65535 || last < first + 3) {
+      fmt::print(stderr, "--rtp-ports: expected FIRST-LAST, e.g. 20000-29999 (got '{}')\n",
+                 args.rtpPorts);
+      return 1;
+    }
+    cfg.sip.rtpMin = static_cast<std::uint16_t>(first);
+    cfg.sip.rtpMax = static_cast<std::uint16_t>(last);
+  }
+  const core::Config engineConfig = cfg.engine;
+
+  std::ofstream events;
+  if (!args.eventsPath.empty()) {
+    events.open(args.eventsPath, std::ios::binary | std::ios::app);
+    if (!events) {
+      fmt::print(stderr, "{}: cannot write the event log\n", args.eventsPath);
+      return 1;
+    }
+  }
+
+  core::EngineOptions engineOptions;
+  engineOptions.initiallyRegistered = false;
+  engineOptions.seed = std::random_device{}();
+  Result<std::unique_ptr<core::Engine>> engine = core::Engine::create(cfg.engine, engineOptions);
+  if (!engine) {
+    fmt::print(stderr, "{}: {}\n", args.config, engine.error().message);
+    return 1;
+  }
+  runtime::Runtime runtime(std::move(*engine), [&](const core::Event& e) {
+    const std::string line = sim::formatEventLine(e, engineConfig);
+    spdlog::info("event {}", line);
+    if (events.is_open()) {
+      events << line << '\n';
+      events.flush();
+    }
+  });
+
+  sip::SipServer* sipServer = nullptr;
+  media::MediaOptions mediaOptions;
+  mediaOptions.address = cfg.sip.address;
+  mediaOptions.portMin = cfg.sip.rtpMin;
+  mediaOptions.portMax = cfg.sip.rtpMax;
+  mediaOptions.threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  media::MediaCallbacks callbacks;
+  callbacks.onDigit = [&sipServer](media::EndpointId ep, char digit) {
+    if (sip::SipServer* s = sipServer) {
+      s->post([s, ep, digit] { s->onDigit(ep, digit); });
+    }
+  };
+  callbacks.onPlayed = [&sipServer](media::EndpointId ep) {
+    if (sip::SipServer* s = sipServer) {
+      s->post([s, ep] { s->onPlayed(ep); });
+    }
+  };
+  Result<std::unique_ptr<media::MediaServer>> mediaServer =
+      media::MediaServer::start(mediaOptions, callbacks);
+  if (!mediaServer) {
+    fmt::print(stderr, "media: {}\n", mediaServer.error().message);
+    return 1;
+  }
+  std::map<std::string, media::AudioId> music;
+  for (const auto& [name, path] : cfg.music) {
+    Result<media::AudioId> audio = (*mediaServer)->loadFile(path);
+    if (!audio) {
+      fmt::print(stderr, "{}: music '{}': {}\n", args.config, name, audio.error().message);
+      return 1;
+    }
+    music[name] = *audio;
+  }
+  std::vector<media::AudioId> holdByQueue;
+  for (const core::QueueConfig& q : engineConfig.queues) {
+    holdByQueue.push_back(q.holdAudio == "ringback" ? (*mediaServer)->ringback()
+                                                    : music.at(q.holdAudio));
+  }
+  MediaAdapter adapter(**mediaServer, holdByQueue);
+
+  sip::SipOptions sipOptions;
+  sipOptions.address = cfg.sip.address;
+  sipOptions.port = cfg.sip.port;
+  sipOptions.realm = cfg.sip.realm;
+  sipOptions.passwords = cfg.agentPasswords;
+  Result<std::unique_ptr<sip::SipServer>> server =
+      sip::SipServer::create(sipOptions, runtime, adapter);
+  if (!server) {
+    fmt::print(stderr, "{}\n", server.error().message);
+    return 1;
+  }
+  sipServer = server->get();
+  gServer = sipServer;
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  spdlog::info("callq serving {} on sip:{}:{} (UDP and TCP), RTP ports {}-{}", args.config,
+               cfg.sip.address, cfg.sip.port, cfg.sip.rtpMin, cfg.sip.rtpMax);
+  (*server)->run();
+  gServer = nullptr;
+  sipServer = nullptr;
+  spdlog::info("callq stopped");
+  return 0;
+}
+
+}  // namespace
+
+Command addServeCommand(CLI::App& app) {
+  CLI::App* cli = app.add_subcommand(
+      "serve", "Run the call-queue server: SIP registrar, queues and agents, media relay");
+  auto args = std::make_shared<ServeArgs>();
+  cli->add_option("config", args->config, "TOML configuration file, e.g. config/demo.toml")
+      ->required();
+  cli->add_option("--address", args->address, "Listen address for SIP and RTP ([sip] address)");
+  cli->add_option("--port", args->port, "SIP port, UDP and TCP ([sip] port)")
+      ->check(CLI::Range(1, 65535));
+  cli->add_option("--rtp-ports", args->rtpPorts, "RTP port range FIRST-LAST ([sip] rtp_ports)");
+  cli->add_option("--events", args->eventsPath,
+                  "Append every event to this file, one JSON object per line");
+  return {cli, [args] { return runServe(*args); }};
+}
+
+}  // namespace callq::app

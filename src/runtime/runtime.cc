@@ -1,0 +1,61 @@
+#include "runtime/runtime.h"
+
+#include <utility>
+#include <vector>
+
+namespace callq::runtime {
+
+Runtime::Runtime(std::unique_ptr<core::Engine> engine, EventSink onEvent, Clock clock)
+    : engine_(std::move(engine)), onEvent_(std::move(onEvent)), clock_(std::move(clock)) {
+  if (!clock_) {
+    clock_ = [] {
+      return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+    };
+  }
+}
+
+Time Runtime::now() {
+  last_ = std::max(last_, clock_());
+  return last_;
+}
+
+Result<void> Runtime::input(const std::function<Result<void>(core::Engine&, Time)>& f) {
+  const Time t = now();
+  engine_->advance(t);
+  Result<void> result = f(*engine_, t);
+  dispatch();
+  return result;
+}
+
+void Runtime::advance() {
+  engine_->advance(now());
+  dispatch();
+}
+
+void Runtime::dispatch() {
+  if (dispatching_) {
+    return;  // an action's sink called input(): the loop below picks up what it produced
+  }
+  dispatching_ = true;
+  std::vector<core::Event> events;
+  std::vector<core::Action> actions;
+  while (!engine_->events().empty() || !engine_->actions().empty()) {
+    events.swap(engine_->events());
+    for (const core::Event& e : events) {
+      if (onEvent_) {
+        onEvent_(e);
+      }
+    }
+    events.clear();
+    actions.swap(engine_->actions());
+    for (const core::Action& a : actions) {
+      if (sink_ != nullptr) {
+        sink_->apply(a);
+      }
+    }
+    actions.clear();
+  }
+  dispatching_ = false;
+}
+
+}  // namespace callq::runtime

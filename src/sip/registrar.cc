@@ -1,0 +1,77 @@
+#include "sip/registrar.h"
+
+#include <algorithm>
+
+namespace callq::sip {
+
+bool Registrar::update(std::uint32_t agent, const std::string& contact, const std::string& callId,
+                       Time expires, Time now) {
+  std::vector<Binding>& list = bindings_.at(agent);
+  const bool before = !list.empty();
+  auto it = std::find_if(list.begin(), list.end(),
+                         [&](const Binding& b) { return b.contact == contact; });
+  if (expires <= now) {
+    if (it != list.end()) {
+      list.erase(it);
+    }
+  } else if (it != list.end()) {
+    it->callId = callId;
+    it->expires = expires;
+  } else {
+    list.push_back(Binding{contact, callId, expires});
+  }
+  return before != !list.empty();
+}
+
+bool Registrar::removeAll(std::uint32_t agent) {
+  std::vector<Binding>& list = bindings_.at(agent);
+  const bool had = !list.empty();
+  list.clear();
+  return had;
+}
+
+std::vector<std::uint32_t> Registrar::expire(Time now) {
+  std::vector<std::uint32_t> gone;
+  for (std::uint32_t a = 0; a < bindings_.size(); ++a) {
+    std::vector<Binding>& list = bindings_[a];
+    if (list.empty()) {
+      continue;
+    }
+    std::erase_if(list, [&](const Binding& b) { return b.expires <= now; });
+    if (list.empty()) {
+      gone.push_back(a);
+    }
+  }
+  return gone;
+}
+
+Time Registrar::nextExpiry() const {
+  Time next = kNever;
+  for (const std::vector<Binding>& list : bindings_) {
+    for (const Binding& b : list) {
+      next = std::min(next, b.expires);
+    }
+  }
+  return next;
+}
+
+bool AuthThrottle::allowed(const std::string& address, Time now) const {
+  auto it = entries_.find(address);
+  return it == entries_.end() || it->second.lockedUntil <= now;
+}
+
+void AuthThrottle::failed(const std::string& address, Time now) {
+  Entry& e = entries_[address];
+  e.failures += 1;
+  e.last = now;
+  if (e.failures >= kFreeFailures) {
+    const int doublings = std::min(e.failures - kFreeFailures, 5);
+    e.lockedUntil = now + std::min(kMaxLockout, kFirstLockout * (1 << doublings));
+  }
+}
+
+void AuthThrottle::prune(Time now) {
+  std::erase_if(entries_, [&](const auto& kv) { return kv.second.last + kMaxLockout < now; });
+}
+
+}  // namespace callq::sip

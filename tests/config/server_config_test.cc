@@ -1,0 +1,83 @@
+// The server's part of the configuration: [sip], [music], agents' passwords, and the refusal of
+// what callq serve cannot do yet.
+#include "config/server_config.h"
+
+#include <gtest/gtest.h>
+
+namespace callq::config {
+namespace {
+
+constexpr const char* kBase = R"(
+[[agent]]
+id = "alice"
+extension = "201"
+password = "pw1"
+
+[[agent]]
+id = "bob"
+extension = "202"
+
+[[queue]]
+name = "sales"
+extension = "600"
+members = [{ agent = "alice" }, { agent = "bob" }]
+)";
+
+Result<ServerConfig> parse(const std::string& extra, const std::string& queueExtra = "") {
+  return parseServerConfig(std::string(kBase) + queueExtra + extra, "t.toml", "/etc/callq");
+}
+
+std::string errorOf(const Result<ServerConfig>& r) { return r ? "" : r.error().message; }
+
+TEST(ServerConfig, DefaultsAndPasswordsByAgent) {
+  Result<ServerConfig> c = parse("");
+  ASSERT_TRUE(c.has_value()) << errorOf(c);
+  EXPECT_EQ(c->sip.address, "127.0.0.1");
+  EXPECT_EQ(c->sip.port, 5060);
+  EXPECT_EQ(c->sip.realm, "callq");
+  EXPECT_EQ(c->agentPasswords, (std::vector<std::string>{"pw1", ""}));
+}
+
+TEST(ServerConfig, SipTableAndMusicClassesResolvedAgainstTheFilesDirectory) {
+  Result<ServerConfig> c = parse(
+      "[sip]\naddress = \"10.0.0.5\"\nport = 5080\nrealm = \"acme\"\nrtp_ports = [30000, "
+      "30099]\n[music]\njazz = \"music/jazz.wav\"\nabs = \"/srv/a.flac\"\n",
+      "hold_audio = \"jazz\"\n");
+  ASSERT_TRUE(c.has_value()) << errorOf(c);
+  EXPECT_EQ(c->sip.address, "10.0.0.5");
+  EXPECT_EQ(c->sip.port, 5080);
+  EXPECT_EQ(c->sip.realm, "acme");
+  EXPECT_EQ(c->sip.rtpMin, 30000);
+  EXPECT_EQ(c->sip.rtpMax, 30099);
+  EXPECT_EQ(c->music.at("jazz"), "/etc/callq/music/jazz.wav");
+  EXPECT_EQ(c->music.at("abs"), "/srv/a.flac");
+}
+
+TEST(ServerConfig, ErrorsNameTheLineAndField) {
+  EXPECT_EQ(errorOf(parse("[sip]\nport = 70000\n")), "t.toml:16: sip: port: must be at most 65535");
+  EXPECT_NE(errorOf(parse("[sip]\nrtp_ports = [30000]\n"))
+                .find("t.toml:16: sip: rtp_ports: must be [first, last]"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parse("[sip]\nprot = 5060\n"))
+                .find("t.toml:16: sip: unknown key 'prot' (did you mean 'port'?)"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parse("", "hold_audio = \"jazz\"\n"))
+                .find("t.toml:15: queue 'sales': hold_audio: no music class 'jazz'"),
+            std::string::npos);
+}
+
+TEST(ServerConfig, RefusesWhatServeCannotDoYet) {
+  EXPECT_NE(errorOf(parse("", "timeout_action = \"voicemail\"\n"))
+                .find("t.toml:15: queue 'sales': timeout_action: 'voicemail' is not supported"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parse("", "overflow_action = \"number:+441234567\"\n"))
+                .find("overflow_action: 'number:+441234567' is not supported"),
+            std::string::npos);
+  EXPECT_NE(errorOf(parse("", "timeout_action = \"hangup\"\ntimeout_message = \"Bye\"\n"))
+                .find("timeout_message: announcements are not supported"),
+            std::string::npos);
+  EXPECT_TRUE(parse("", "timeout_action = \"extension:202\"\n").has_value());
+}
+
+}  // namespace
+}  // namespace callq::config

@@ -1,0 +1,62 @@
+// The registrar's bindings and the authentication throttle, on a virtual clock.
+#include "sip/registrar.h"
+
+#include <gtest/gtest.h>
+
+namespace callq::sip {
+namespace {
+
+Time at(std::int64_t s) { return fromMillis(s * 1000); }
+
+TEST(Registrar, SeveralPhonesPerAgentRefreshAndExpire) {
+  Registrar r(2);
+  EXPECT_TRUE(r.update(0, "sip:201@10.0.0.1:5060", "a", at(60), at(0)));    // first phone
+  EXPECT_FALSE(r.update(0, "sip:201@10.0.0.2:5060", "b", at(30), at(0)));   // second phone
+  EXPECT_FALSE(r.update(0, "sip:201@10.0.0.1:5060", "a", at(90), at(10)));  // refresh
+  ASSERT_EQ(r.bindings(0).size(), 2u);
+  EXPECT_EQ(r.nextExpiry(), at(30));
+  EXPECT_TRUE(r.expire(at(29)).empty());
+  EXPECT_TRUE(r.expire(at(30)).empty());  // one phone left
+  EXPECT_EQ(r.bindings(0).size(), 1u);
+  EXPECT_EQ(r.expire(at(90)), std::vector<std::uint32_t>{0});
+  EXPECT_FALSE(r.registered(0));
+  EXPECT_EQ(r.nextExpiry(), kNever);
+}
+
+TEST(Registrar, ExpiresZeroRemovesAndContactStarRemovesAll) {
+  Registrar r(1);
+  r.update(0, "sip:a@h1", "x", at(60), at(0));
+  r.update(0, "sip:a@h2", "y", at(60), at(0));
+  EXPECT_FALSE(r.update(0, "sip:a@h1", "x", at(0), at(0)));
+  EXPECT_TRUE(r.registered(0));
+  EXPECT_TRUE(r.removeAll(0));
+  EXPECT_FALSE(r.registered(0));
+  EXPECT_FALSE(r.removeAll(0));
+}
+
+TEST(AuthThrottle, FreeFailuresThenDoublingLockoutClearedBySuccess) {
+  AuthThrottle t;
+  const std::string ip = "192.0.2.7";
+  for (int i = 0; i < AuthThrottle::kFreeFailures - 1; ++i) {
+    t.failed(ip, at(0));
+    EXPECT_TRUE(t.allowed(ip, at(0)));
+  }
+  t.failed(ip, at(0));  // the fifth: locked for 2 s
+  EXPECT_FALSE(t.allowed(ip, at(1)));
+  EXPECT_TRUE(t.allowed(ip, at(2)));
+  t.failed(ip, at(2));  // 4 s
+  EXPECT_FALSE(t.allowed(ip, at(5)));
+  EXPECT_TRUE(t.allowed(ip, at(6)));
+  EXPECT_TRUE(t.allowed("192.0.2.8", at(5)));  // other addresses are not affected
+  for (int i = 0; i < 20; ++i) {
+    t.failed(ip, at(100));
+  }
+  EXPECT_FALSE(t.allowed(ip, at(159)));  // capped at 60 s
+  EXPECT_TRUE(t.allowed(ip, at(160)));
+  t.succeeded(ip);
+  t.failed(ip, at(200));
+  EXPECT_TRUE(t.allowed(ip, at(200)));
+}
+
+}  // namespace
+}  // namespace callq::sip
