@@ -28,13 +28,12 @@ test-sanitize: deps
 	cmake --build $(SAN_BUILD) -j2 --target core_test
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ./$(SAN_BUILD)/tests/core/core_test --gtest_brief=1
 
-# Until SIP lands, `run` checks the demo configuration and simulates a day of calls on it.
+# Serves the demo configuration until Ctrl-C: SIP on 127.0.0.1:5060 (UDP and TCP), events appended
+# to var/events.jsonl. README "Calling in" shows how to register a softphone and call a queue.
 run: build
 	./$(BUILD)/callq check config/demo.toml
-	@echo "make run: callq cannot take real calls yet; simulating a day on config/demo.toml"
-	@echo "  (config/demo-day.toml; chart in $(BUILD)/demo-day.svg, events in $(BUILD)/demo-day.jsonl)"
-	./$(BUILD)/callq simulate config/demo-day.toml --plot $(BUILD)/demo-day.svg \
-	  --events $(BUILD)/demo-day.jsonl
+	mkdir -p var
+	./$(BUILD)/callq serve config/demo.toml --events var/events.jsonl
 
 bench-core: build
 	./$(BUILD)/bench/bench_core
