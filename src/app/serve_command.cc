@@ -185,7 +185,7 @@ int runServe(const ServeArgs& args) {
   (*server)->run();
   gServer = nullptr;
   sipServer = nullptr;
-  spdlog::info("callq stopped");
+  spdlog::info("callq stopped ({} RTP endpoints open)", (*mediaServer)->openEndpoints());
   return 0;
 }
 

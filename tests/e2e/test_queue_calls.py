@@ -1,0 +1,220 @@
+"""End to end: the real `callq serve` against real SIP peers (Perl Net::SIP, SIPp, baresip) on
+loopback. Each test starts its own server with its own configuration; see callq_case.py."""
+
+import unittest
+
+import harness
+import tone
+from callq_case import CallqCase
+
+SALES = """
+[[queue]]
+name = "sales"
+extension = "600"
+strategy = "linear"
+ring_time = 4
+retry = 1
+members = [{ agent = "bob", static = true }, { agent = "alice", static = true }]
+"""
+
+
+def segments(path):
+    return tone.dominant_segments(path, "s16", freqs=[425, 600, 700, 1000])
+
+
+class Registration(CallqCase):
+    def test_wrong_password_is_refused_and_the_right_one_registers(self):
+        self.serve(SALES)
+        bad = self.nsip_agent("201", "wrong", name="bad", wait=False)
+        self.line(bad, r"^register-failed 403")
+        good = self.nsip_agent("201", "pw201")
+        self.line(good, r"^registered")
+        self.server_line(r"agent 'alice': phone sip:201@127\.0\.0\.1:\d+ registered")
+
+    def test_repeated_failures_from_one_address_are_slowed_down(self):
+        self.serve(SALES)
+        for i in range(6):
+            p = self.nsip_agent("201", f"wrong{i}", name=f"bad{i}", wait=False)
+            self.line(p, r"^register-failed 403")
+            p.stop()
+        # The address is now locked out: even the right password is refused unchecked for a while.
+        locked = self.nsip_agent("201", "pw201", name="locked", wait=False)
+        self.line(locked, r"^register-failed 403")
+        self.server_line(r"refused unchecked: too many failed authentications")
+
+    def test_unregistered_agents_are_not_offered_calls(self):
+        self.serve(SALES)
+        alice = self.nsip_agent("201", "pw201", tone=600)  # bob (first in linear order) has no phone
+        caller = self.nsip_caller(tone=1000, hangup_after=2)
+        self.events.wait(event="CONNECT", agent="alice")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        self.assertEqual(self.events.all(event="RINGNOANSWER", agent="bob"), [])
+        self.line(alice, r"^call-ended 1")
+
+
+class QueueCalls(CallqCase):
+    def test_call_reaches_the_strategys_agent_with_audio_both_ways(self):
+        self.serve(SALES)
+        # linear: bob before alice; bob answers after 2 s so the caller hears ringback first.
+        bob = self.nsip_agent("202", "pw202", tone=600, answer_after=2)
+        alice = self.nsip_agent("201", "pw201", tone=700)
+        caller = self.nsip_caller(tone=1000, hangup_after=6, dtmf="4#", dtmf_after=3)
+        self.events.wait(event="ENTERQUEUE", queue="sales")
+        self.events.wait(event="CONNECT", queue="sales", agent="bob")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        self.line(bob, r"^call-ended 1 bye-received")
+        self.assertEqual(harness.read_text(alice.out_path).count("incoming"), 0)
+        self.server_line(r"caller pressed 4")
+        self.server_line(r"caller pressed #")
+        self.line(bob, r"^dtmf 4")  # relayed to the agent too
+        heard_by_caller = segments(self.path("caller.s16"))
+        heard_by_bob = segments(self.path("agent202.s16"))
+        self.assertGreaterEqual(tone.seconds_of(heard_by_caller, 425), 0.5,
+                                "no ringback: " + tone.summary(heard_by_caller))
+        self.assertGreaterEqual(tone.seconds_of(heard_by_caller, 600), 2.0,
+                                "caller did not hear the agent: " + tone.summary(heard_by_caller))
+        self.assertLess(tone.first_start(heard_by_caller, 425), tone.first_start(heard_by_caller, 600))
+        self.assertGreaterEqual(tone.seconds_of(heard_by_bob, 1000), 2.0,
+                                "agent did not hear the caller: " + tone.summary(heard_by_bob))
+
+    def test_pcma_caller_and_pcmu_agent_are_transcoded(self):
+        self.serve(SALES)
+        self.nsip_agent("202", "pw202", tone=600, codec="pcmu")
+        caller = self.nsip_caller(tone=1000, hangup_after=4, codec="pcma")
+        self.events.wait(event="CONNECT", agent="bob")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER")
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("caller.s16")), 600), 2.0)
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("agent202.s16")), 1000), 2.0)
+
+    def test_agent_hangs_up(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", hangup_after=2)
+        caller = self.nsip_caller()
+        self.events.wait(event="CONNECT", agent="bob")
+        self.line(bob, r"^bye-sent")
+        self.events.wait(event="COMPLETEAGENT", agent="bob")
+        self.line(caller, r"^bye-received")
+
+
+class Faults(CallqCase):
+    def wait_call_then_connect_next(self, agent_user, agent_name):
+        """After a fault, the agent is not stuck: a second caller reaches them."""
+        self.nsip_caller(name="next", hangup_after=2)
+        self.events.wait(event="CONNECT", agent=agent_name, timeout=40)
+        self.events.wait(event="COMPLETECALLER", agent=agent_name)
+
+    def test_caller_hangs_up_while_the_agent_rings(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", mode="ignore")
+        caller = self.nsip_caller(hangup_after=2)
+        self.line(bob, r"^ringing")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="ABANDON", queue="sales")
+        self.line(bob, r"^cancelled")
+
+    def test_agent_rejects_busy_and_decline(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", mode="reject486")
+        carol_queue_caller = self.nsip_caller(hangup_after=3)
+        self.events.wait(event="RINGNOANSWER", agent="bob", reason="busy")
+        self.line(bob, r"^rejected 486")
+        self.line(carol_queue_caller, r"^bye-sent")
+        self.events.wait(event="ABANDON")
+        bob.stop()
+        bob2 = self.nsip_agent("202", "pw202", name="bob603", mode="reject603")
+        self.nsip_caller(name="caller2", hangup_after=3)
+        self.events.wait(event="RINGNOANSWER", agent="bob", reason="declined")
+        self.line(bob2, r"^rejected 603")
+        self.events.wait(event="ABANDON")
+        bob2.stop()
+        self.nsip_agent("202", "pw202", name="bob-ok")
+        self.wait_call_then_connect_next("202", "bob")
+
+    def test_agent_does_not_answer_within_the_ring_time(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", mode="ignore")
+        alice = self.nsip_agent("201", "pw201")
+        caller = self.nsip_caller(hangup_after=9)
+        # bob rings 4 s (ring_time), then the call moves on to alice.
+        self.events.wait(event="RINGNOANSWER", agent="bob", reason="no answer", timeout=20)
+        self.line(bob, r"^cancelled")
+        self.events.wait(event="CONNECT", agent="alice", timeout=20)
+        self.line(caller, r"^bye-sent", timeout=30)
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        self.line(alice, r"^call-ended 1")
+
+    def test_unreachable_phone(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202")
+        bob.stop(signals=())  # SIGKILL: the binding stays, nothing listens on its port any more
+        alice = self.nsip_agent("201", "pw201")
+        caller = self.nsip_caller(hangup_after=2)
+        self.events.wait(event="RINGNOANSWER", agent="bob", reason="unreachable", timeout=40)
+        self.events.wait(event="CONNECT", agent="alice", timeout=40)
+        self.line(caller, r"^bye-sent", timeout=40)
+        self.line(alice, r"^call-ended 1")
+
+
+class Codes(CallqCase):
+    QUEUES = """
+[[queue]]
+name = "sales"
+extension = "600"
+members = [{ agent = "bob" }]
+"""
+
+    def code_call(self, code, name, user="202", password="pw202"):
+        caller = self.nsip_caller(to=code, name=name, auth_user=user, auth_pass=password,
+                                  from_=f"sip:{user}@127.0.0.1", tone=0)
+        self.line(caller, r"^answered")
+        self.line(caller, r"^bye-received", timeout=20)  # callq hangs up after the prompt
+        return segments(self.path(f"{name}.s16"))
+
+    def test_login_and_logout_codes(self):
+        self.serve(self.QUEUES)
+        heard = self.code_call("*41600", "login")
+        self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
+        self.assertGreaterEqual(tone.seconds_of(heard, "other") + tone.seconds_of(heard, 1000)
+                                + tone.seconds_of(heard, 600) + tone.seconds_of(heard, 700), 0.5,
+                                "no confirmation heard: " + tone.summary(heard))
+        self.code_call("*42600", "logout")
+        self.events.wait(event="REMOVEMEMBER", queue="sales", agent="bob")
+
+    def test_unknown_code_is_refused_and_changes_nothing(self):
+        self.serve(self.QUEUES)
+        self.code_call("*41999", "unknown")
+        self.server_line(r"agent 'bob' dialled \*41999: no such code")
+        self.assertEqual(harness.read_json_events(self.events_path), [])
+
+    def test_code_with_wrong_password_is_refused(self):
+        self.serve(self.QUEUES)
+        caller = self.nsip_caller(to="*41600", name="bad", auth_user="202", auth_pass="nope",
+                                  from_="sip:202@127.0.0.1")
+        self.line(caller, r"^failed 403")
+        self.assertEqual(harness.read_json_events(self.events_path), [])
+
+
+class DirectCalls(CallqCase):
+    def test_dialling_an_agents_extension_rings_their_phones(self):
+        self.serve(SALES)
+        alice = self.nsip_agent("201", "pw201", tone=600)
+        caller = self.nsip_caller(to="201", tone=1000, hangup_after=4)
+        self.line(alice, r"^established")
+        self.line(caller, r"^bye-sent")
+        self.line(alice, r"^call-ended 1 bye-received")
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("caller.s16")), 600), 1.5)
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("agent201.s16")), 1000), 1.5)
+        # Not a queue call: no queue events.
+        self.assertEqual(self.events.all(event="ENTERQUEUE"), [])
+
+    def test_unknown_number_gets_404(self):
+        self.serve(SALES)
+        caller = self.nsip_caller(to="999")
+        self.line(caller, r"^failed 404")
+
+
+if __name__ == "__main__":
+    unittest.main()
