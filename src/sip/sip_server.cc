@@ -57,6 +57,17 @@ std::string sourceAddress(nua_t* nua) {
   return host;
 }
 
+// A caller id made safe inside a quoted display name: no quotes, backslashes or control bytes.
+std::string quotable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      out += c;
+    }
+  }
+  return out;
+}
+
 core::RingFailure failureOf(int status) {
   if (status == 486 || status == 600) {
     return core::RingFailure::kBusy;
@@ -655,10 +666,17 @@ struct SipServer::Impl {
         continue;
       }
       const std::string to = "<sip:" + config.agents[agent].extension + "@" + options.address + ">";
-      const std::string from = "\"" + fromDisplay + "\" <sip:callq@" + options.address + ":" +
-                               std::to_string(options.port) + ">";
+      const std::string from = "\"" + quotable(fromDisplay) + "\" <sip:callq@" + options.address +
+                               ":" + std::to_string(options.port) + ">";
       leg->nh = nua_handle(nua, reinterpret_cast<nua_hmagic_t*>(leg), SIPTAG_TO_STR(to.c_str()),
                            SIPTAG_FROM_STR(from.c_str()), TAG_END());
+      if (leg->nh == nullptr) {
+        spdlog::error("call {}: cannot create a SIP handle for agent '{}'", call.id,
+                      agentName(agent));
+        leg->done = true;
+        destroyLeg(*leg);
+        continue;
+      }
       const int codec = call.caller->remote.codec;
       const std::string offer = ourSdp(*leg, codec, 101, true);
       nua_invite(leg->nh, NUTAG_URL(b.contact.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),

@@ -216,5 +216,58 @@ class DirectCalls(CallqCase):
         self.line(caller, r"^failed 404")
 
 
+class OtherPeers(CallqCase):
+    """The same server with SIPp (exact message flows) and baresip (a real softphone, over TCP)."""
+
+    def test_sipp_agents_busy_decline_and_answer(self):
+        self.serve(SALES)
+        for scenario, reason in (("agent_busy", "busy"), ("agent_decline", "declined")):
+            port = harness.free_port("both")
+            agent = self.start(scenario, harness.sipp_agent_cmd(
+                scenario, self.registrar, "202", "pw202", port, self.workdir))
+            self.server_line(rf"agent 'bob': phone sip:202@127\.0\.0\.1:{port}\S* registered")
+            self.nsip_caller(name=f"caller-{reason}", hangup_after=3)
+            self.events.wait(event="RINGNOANSWER", agent="bob", reason=reason)
+            self.events.wait(event="ABANDON")
+            self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
+        port = harness.free_port("both")
+        agent = self.start("agent_answer", harness.sipp_agent_cmd(
+            "agent_answer", self.registrar, "202", "pw202", port, self.workdir))
+        self.server_line(rf"agent 'bob': phone sip:202@127\.0\.0\.1:{port}\S* registered")
+        caller = self.start("sipp_caller", harness.sipp_caller_cmd(
+            "caller", self.registrar, "600", harness.free_port("both"), self.workdir,
+            duration_ms=2000))
+        self.events.wait(event="CONNECT", agent="bob")
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        self.assertEqual(caller.wait(timeout=60), 0, harness.read_text(caller.out_path)[-2000:])
+        self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
+
+    def test_baresip_agent_over_tcp_and_baresip_caller(self):
+        import baresip
+        self.serve(SALES)
+        agent = baresip.Baresip(self.path("alice"), harness.free_port("both", span=2),
+                                baresip.agent_account("201", "pw201", self.registrar, "tcp"),
+                                tone_hz=600)
+        agent.start()
+        self.addCleanup(agent.stop)
+        agent.wait_registered()
+        caller = baresip.Baresip(self.path("caller"), harness.free_port("both", span=2),
+                                 baresip.caller_account(), tone_hz=1000)
+        caller.start()
+        self.addCleanup(caller.stop)
+        caller.dial(f"sip:600@{self.registrar}")
+        self.events.wait(event="CONNECT", agent="alice", timeout=40)
+        harness.time.sleep(3)
+        caller.hangup()
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        agent.wait_event("CALL_CLOSED", timeout=20)
+        heard = [tone.dominant_segments(f) for f in caller.recordings("dec")]
+        self.assertTrue(any(tone.seconds_of(s, 600) >= 1.5 for s in heard),
+                        "caller did not hear alice: " + " / ".join(tone.summary(s) for s in heard))
+        heard = [tone.dominant_segments(f) for f in agent.recordings("dec")]
+        self.assertTrue(any(tone.seconds_of(s, 1000) >= 1.5 for s in heard),
+                        "alice did not hear the caller: " + " / ".join(tone.summary(s) for s in heard))
+
+
 if __name__ == "__main__":
     unittest.main()
