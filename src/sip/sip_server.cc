@@ -344,7 +344,11 @@ struct SipServer::Impl {
         }
         break;
       }
-      case nua_i_options:
+      case nua_i_options:  // answered by the stack; a handle of its own unless in a call
+        if (leg == nullptr) {
+          nua_handle_destroy(nh);
+        }
+        break;
       case nua_i_ack:
       case nua_r_bye:
       case nua_r_cancel:

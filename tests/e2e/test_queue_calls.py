@@ -31,6 +31,30 @@ class Registration(CallqCase):
         self.line(good, r"^registered")
         self.server_line(r"agent 'alice': phone sip:201@127\.0\.0\.1:\d+ registered")
 
+    def test_options_is_answered_over_udp_and_tcp(self):
+        import socket
+        self.serve(SALES)
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(socket.AF_INET, kind)
+            s.settimeout(harness.scale(10))
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            transport = "UDP" if kind == socket.SOCK_DGRAM else "TCP"
+            msg = (f"OPTIONS sip:{self.registrar} SIP/2.0\r\n"
+                   f"Via: SIP/2.0/{transport} 127.0.0.1:{port};branch=z9hG4bK-opt{port}\r\n"
+                   f"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\n"
+                   f"To: <sip:{self.registrar}>\r\nCall-ID: opt-{port}@127.0.0.1\r\n"
+                   f"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n").encode()
+            if kind == socket.SOCK_DGRAM:
+                s.sendto(msg, ("127.0.0.1", self.sip_port))
+                reply = s.recv(4096).decode(errors="replace")
+            else:
+                s.connect(("127.0.0.1", self.sip_port))
+                s.sendall(msg)
+                reply = s.recv(4096).decode(errors="replace")
+            s.close()
+            self.assertTrue(reply.startswith("SIP/2.0 200"), f"{transport}: {reply[:200]}")
+
     def test_repeated_failures_from_one_address_are_slowed_down(self):
         self.serve(SALES)
         for i in range(6):
