@@ -184,8 +184,8 @@ struct SipServer::Impl {
     const std::string url = "sip:" + options.address + ":" + std::to_string(options.port);
     nua = nua_create(root, &Impl::callback, reinterpret_cast<nua_magic_t*>(this),
                      NUTAG_URL(url.c_str()), NUTAG_APPL_METHOD("REGISTER"),
-                     NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"),
-                     NUTAG_SUPPORTED(""), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0),
+                     SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"),
+                     SIPTAG_SUPPORTED_STR(""), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0),
                      NUTAG_AUTOALERT(0), SIPTAG_USER_AGENT_STR("callq"), TAG_END());
     if (nua == nullptr) {
       return makeError(ErrorCode::kIo, "cannot listen for SIP on " + options.address + ":" +
