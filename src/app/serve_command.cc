@@ -1,12 +1,13 @@
 // `callq serve CONFIG`: the call-queue server. Wires the engine (in the runtime), SIP (sofia-sip)
 // and media (RTP threads) together and runs until SIGINT or SIGTERM.
 #include <fmt/core.h>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -14,10 +15,10 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/event_writer.h"
 #include "config/server_config.h"
 #include "media/media_server.h"
 #include "runtime/runtime.h"
-#include "sim/report.h"
 #include "sip/sip_server.h"
 
 namespace callq::app {
@@ -73,6 +74,13 @@ void onSignal(int) {
   }
 }
 
+// Logging from the SIP thread must not wait for the terminal: an async logger writes on its own
+// thread (formatting stays with the caller).
+void useAsyncLogger() {
+  spdlog::init_thread_pool(8192, 1);
+  spdlog::set_default_logger(spdlog::stderr_logger_mt<spdlog::async_factory>("callq"));
+}
+
 int runServe(const ServeArgs& args) {
   Result<config::ServerConfig> loaded = config::loadServerConfigFile(args.config);
   if (!loaded) {
@@ -89,24 +97,29 @@ int runServe(const ServeArgs& args) {
   if (!args.rtpPorts.empty()) {
     unsigned first = 0;
     unsigned last = 0;
-    if (std::sscanf(args.rtpPorts.c_str(), "%u-%u", &first, &last) != 2 || first < 1024 ||
-        last > 65535 || last < first + 3) {
+    if (std::sscanf(args.rtpPorts.c_str(), "%u-%u", &first, &last) != 2) {
       fmt::print(stderr, "--rtp-ports: expected FIRST-LAST, e.g. 20000-29999 (got '{}')\n",
                  args.rtpPorts);
+      return 1;
+    }
+    if (Result<void> ok = config::checkRtpPorts(first, last); !ok) {
+      fmt::print(stderr, "--rtp-ports: {} (got '{}')\n", ok.error().message, args.rtpPorts);
       return 1;
     }
     cfg.sip.rtpMin = static_cast<std::uint16_t>(first);
     cfg.sip.rtpMax = static_cast<std::uint16_t>(last);
   }
   const core::Config engineConfig = cfg.engine;
+  useAsyncLogger();
 
-  std::ofstream events;
+  std::unique_ptr<EventWriter> events;
   if (!args.eventsPath.empty()) {
-    events.open(args.eventsPath, std::ios::binary | std::ios::app);
-    if (!events) {
-      fmt::print(stderr, "{}: cannot write the event log\n", args.eventsPath);
+    Result<std::unique_ptr<EventWriter>> opened = EventWriter::open(args.eventsPath, engineConfig);
+    if (!opened) {
+      fmt::print(stderr, "{}\n", opened.error().message);
       return 1;
     }
+    events = std::move(*opened);
   }
 
   core::EngineOptions engineOptions;
@@ -117,12 +130,10 @@ int runServe(const ServeArgs& args) {
     fmt::print(stderr, "{}: {}\n", args.config, engine.error().message);
     return 1;
   }
+  // The signalling thread only queues events; the writer formats and writes them.
   runtime::Runtime runtime(std::move(*engine), [&](const core::Event& e) {
-    const std::string line = sim::formatEventLine(e, engineConfig);
-    spdlog::info("event {}", line);
-    if (events.is_open()) {
-      events << line << '\n';
-      events.flush();
+    if (events) {
+      events->append(e);
     }
   });
 
@@ -185,7 +196,13 @@ int runServe(const ServeArgs& args) {
   (*server)->run();
   gServer = nullptr;
   sipServer = nullptr;
+  // Closes of the last legs may still be queued on media threads: give them a moment, so the
+  // count below is what was really left open.
+  for (int i = 0; i < 100 && (*mediaServer)->openEndpoints() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   spdlog::info("callq stopped ({} RTP endpoints open)", (*mediaServer)->openEndpoints());
+  spdlog::shutdown();  // flushes the async logger
   return 0;
 }
 

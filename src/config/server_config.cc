@@ -47,11 +47,12 @@ void readSip(const toml::table& root, SipSettings& sip, Diagnostics& diag) {
     };
     const std::optional<std::int64_t> first = value(0);
     const std::optional<std::int64_t> last = value(1);
-    if (ports->size() != 2 || !first || !last || *first < 1024 || *last > 65535 ||
-        *last < *first + 3) {
-      r.fail("rtp_ports",
-             "must be [first, last] with 1024 <= first, first + 3 <= last <= 65535 (e.g. "
-             "[20000, 29999])");
+    Result<void> ok =
+        ports->size() == 2 && first && last
+            ? checkRtpPorts(*first, *last)
+            : makeError(ErrorCode::kInvalidArgument, "must be [first, last], e.g. [20000, 29999]");
+    if (!ok) {
+      r.fail("rtp_ports", ok.error().message);
     } else {
       sip.rtpMin = static_cast<std::uint16_t>(*first);
       sip.rtpMax = static_cast<std::uint16_t>(*last);
@@ -175,6 +176,14 @@ Result<ServerConfig> parseServerConfig(std::string_view text, const std::string&
         }
         return out;
       });
+}
+
+Result<void> checkRtpPorts(std::int64_t first, std::int64_t last) {
+  if (first < 1024 || last > 65535 || last < first + 3) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "needs 1024 <= first and first + 3 <= last <= 65535, e.g. 20000 to 29999");
+  }
+  return {};
 }
 
 Result<ServerConfig> loadServerConfigFile(const std::string& path) {

@@ -41,6 +41,10 @@ struct ServerConfig {
 };
 
 Result<ServerConfig> loadServerConfigFile(const std::string& path);
+
+// Checks an RTP port range ([sip] rtp_ports, `callq serve --rtp-ports`): an error saying what is
+// expected, or nothing.
+Result<void> checkRtpPorts(std::int64_t first, std::int64_t last);
 // `baseDir` resolves relative music paths.
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& sourceName,
                                        const std::string& baseDir);

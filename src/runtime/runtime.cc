@@ -19,14 +19,6 @@ Time Runtime::now() {
   return last_;
 }
 
-Result<void> Runtime::input(const std::function<Result<void>(core::Engine&, Time)>& f) {
-  const Time t = now();
-  engine_->advance(t);
-  Result<void> result = f(*engine_, t);
-  dispatch();
-  return result;
-}
-
 void Runtime::advance() {
   engine_->advance(now());
   dispatch();

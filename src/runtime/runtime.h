@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "common/result.h"
 #include "common/time.h"
@@ -41,9 +42,17 @@ class Runtime {
   // The current time for the engine: the clock, but never earlier than the last one used.
   Time now();
 
-  // Runs `f(engine, now)` (one engine input), then every due deadline, then dispatches what the
-  // engine produced. The input's error is returned (and nothing was changed by it).
-  Result<void> input(const std::function<Result<void>(core::Engine&, Time)>& f);
+  // Runs the deadlines due now, then `f(engine, now)` (one engine input, returning Result<void>),
+  // then dispatches what the engine produced. The input's error is returned (and nothing was
+  // changed by it). A template, not std::function: no allocation per input.
+  template <typename F>
+  Result<void> input(F&& f) {
+    const Time t = now();
+    engine_->advance(t);
+    Result<void> result = std::forward<F>(f)(*engine_, t);
+    dispatch();
+    return result;
+  }
 
   // Runs the deadlines due now and dispatches; the driver calls this when its timer fires.
   void advance();

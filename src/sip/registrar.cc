@@ -10,15 +10,21 @@ bool Registrar::update(std::uint32_t agent, const std::string& contact, const st
   const bool before = !list.empty();
   auto it = std::find_if(list.begin(), list.end(),
                          [&](const Binding& b) { return b.contact == contact; });
+  if (it != list.end()) {
+    forget(*it);
+  }
   if (expires <= now) {
     if (it != list.end()) {
       list.erase(it);
     }
-  } else if (it != list.end()) {
-    it->callId = callId;
-    it->expires = expires;
   } else {
-    list.push_back(Binding{contact, callId, expires});
+    expiries_.insert(expires);
+    if (it != list.end()) {
+      it->callId = callId;
+      it->expires = expires;
+    } else {
+      list.push_back(Binding{contact, callId, expires});
+    }
   }
   return before != !list.empty();
 }
@@ -26,33 +32,35 @@ bool Registrar::update(std::uint32_t agent, const std::string& contact, const st
 bool Registrar::removeAll(std::uint32_t agent) {
   std::vector<Binding>& list = bindings_.at(agent);
   const bool had = !list.empty();
+  for (const Binding& b : list) {
+    forget(b);
+  }
   list.clear();
   return had;
 }
 
 std::vector<std::uint32_t> Registrar::expire(Time now) {
   std::vector<std::uint32_t> gone;
+  if (nextExpiry() > now) {
+    return gone;  // the common case, without walking the agents
+  }
   for (std::uint32_t a = 0; a < bindings_.size(); ++a) {
     std::vector<Binding>& list = bindings_[a];
     if (list.empty()) {
       continue;
     }
-    std::erase_if(list, [&](const Binding& b) { return b.expires <= now; });
+    std::erase_if(list, [&](const Binding& b) {
+      if (b.expires > now) {
+        return false;
+      }
+      forget(b);
+      return true;
+    });
     if (list.empty()) {
       gone.push_back(a);
     }
   }
   return gone;
-}
-
-Time Registrar::nextExpiry() const {
-  Time next = kNever;
-  for (const std::vector<Binding>& list : bindings_) {
-    for (const Binding& b : list) {
-      next = std::min(next, b.expires);
-    }
-  }
-  return next;
 }
 
 bool AuthThrottle::allowed(const std::string& address, Time now) const {
@@ -61,6 +69,10 @@ bool AuthThrottle::allowed(const std::string& address, Time now) const {
 }
 
 void AuthThrottle::failed(const std::string& address, Time now) {
+  if (++failuresSincePrune_ >= kPruneEvery) {
+    failuresSincePrune_ = 0;
+    std::erase_if(entries_, [&](const auto& kv) { return kv.second.last + kMaxLockout < now; });
+  }
   Entry& e = entries_[address];
   e.failures += 1;
   e.last = now;
@@ -68,10 +80,6 @@ void AuthThrottle::failed(const std::string& address, Time now) {
     const int doublings = std::min(e.failures - kFreeFailures, 5);
     e.lockedUntil = now + std::min(kMaxLockout, kFirstLockout * (1 << doublings));
   }
-}
-
-void AuthThrottle::prune(Time now) {
-  std::erase_if(entries_, [&](const auto& kv) { return kv.second.last + kMaxLockout < now; });
 }
 
 }  // namespace callq::sip

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,17 @@ class Registrar {
   bool removeAll(std::uint32_t agent);
   // Drops expired bindings; returns the agents left with no phone.
   std::vector<std::uint32_t> expire(Time now);
-  // The earliest expiry, or kNever.
-  Time nextExpiry() const;
+  // The earliest expiry, or kNever. O(1): the SIP loop asks after every event.
+  Time nextExpiry() const { return expiries_.empty() ? kNever : *expiries_.begin(); }
 
   const std::vector<Binding>& bindings(std::uint32_t agent) const { return bindings_.at(agent); }
   bool registered(std::uint32_t agent) const { return !bindings_.at(agent).empty(); }
 
  private:
+  void forget(const Binding& b) { expiries_.erase(expiries_.find(b.expires)); }
+
   std::vector<std::vector<Binding>> bindings_;
+  std::multiset<Time> expiries_;  // one per binding
 };
 
 // Repeated authentication failures from one address are slowed down: after `kFreeFailures`
@@ -52,10 +56,13 @@ class AuthThrottle {
 
   // Whether a request from `address` may be checked now (false: refuse it unchecked).
   bool allowed(const std::string& address, Time now) const;
+  // Every kPruneEvery failures, addresses quiet for longer than kMaxLockout are forgotten, so a
+  // scan from many addresses does not grow the table for ever.
   void failed(const std::string& address, Time now);
   void succeeded(const std::string& address) { entries_.erase(address); }
-  // Forgets addresses quiet for longer than kMaxLockout (call now and then).
-  void prune(Time now);
+  std::size_t tracked() const { return entries_.size(); }
+
+  static constexpr int kPruneEvery = 1024;
 
  private:
   struct Entry {
@@ -64,6 +71,7 @@ class AuthThrottle {
     Time last;
   };
   std::map<std::string, Entry> entries_;
+  int failuresSincePrune_ = 0;
 };
 
 }  // namespace callq::sip

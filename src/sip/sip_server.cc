@@ -105,24 +105,25 @@ struct Call {
   Leg* caller = nullptr;
   std::vector<Leg*> legs;  // outgoing legs to agents' phones
   Leg* bridged = nullptr;
-  std::uint32_t queue = 0;
   std::uint32_t directAgent = kNoAgent;  // direct calls: the agent rung
+  su_timer_t* ringTimer = nullptr;       // direct calls: gives up after kDirectRingTime
   bool inEngine = false;                 // a queue call the engine still holds
   bool directConnected = false;          // a direct call told the engine otherCallStarted
   std::string callerId;
+  SipServer::Impl* impl = nullptr;
 };
 
 struct SipServer::Impl {
   SipOptions options;
   runtime::Runtime& runtime;
   MediaPort& media;
-  SipServer* self = nullptr;
 
   su_home_t home[1] = {};
   su_root_t* root = nullptr;
   nua_t* nua = nullptr;
   auth_mod_t* auth = nullptr;
   su_timer_t* timer = nullptr;
+  Time armedFor = kNever;  // what `timer` is set for
   int wakeFd = -1;
   int wakeIndex = -1;
   std::mutex postMutex;
@@ -138,7 +139,6 @@ struct SipServer::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<Call>> calls;
   std::unordered_map<Leg*, std::unique_ptr<Leg>> legs;
   std::unordered_map<std::uint32_t, Leg*> legByEndpoint;
-  std::map<std::uint64_t, Time> directDeadlines;  // direct calls ringing: when to give up
   std::uint64_t nextCall = 0;
   std::mt19937_64 random{std::random_device{}()};
 
@@ -261,22 +261,21 @@ struct SipServer::Impl {
 
   static void onTimer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
     auto* impl = reinterpret_cast<Impl*>(arg);
+    impl->armedFor = kNever;  // fired
     impl->runtime.advance();
     impl->expireRegistrations();
-    impl->directTimeouts();
     impl->rearm();
   }
 
-  // One timer for the engine's next deadline and the next registration expiry.
+  // One timer for the engine's next deadline and the next registration expiry; both are O(1) to
+  // ask, and the timer is only touched when that time changed.
   void rearm() {
-    if (timer == nullptr) {
+    const Time next = std::min(runtime.nextDeadline(), registrar.nextExpiry());
+    if (timer == nullptr || next == armedFor) {
       return;
     }
-    Time next = std::min(runtime.nextDeadline(), registrar.nextExpiry());
-    for (const auto& [id, deadline] : directDeadlines) {
-      next = std::min(next, deadline);
-    }
     su_timer_reset(timer);
+    armedFor = next;
     if (next == kNever) {
       return;
     }
@@ -504,6 +503,7 @@ struct SipServer::Impl {
     Call* call = owned.get();
     call->kind = kind;
     call->id = ++nextCall;
+    call->impl = this;
     calls.emplace(call->id, std::move(owned));
     return call;
   }
@@ -620,7 +620,6 @@ struct SipServer::Impl {
   }
 
   void startQueueCall(Call& call, std::uint32_t queue) {
-    call.queue = queue;
     media.playHold(call.caller->ep, queue);
     call.inEngine = true;
     spdlog::info("call {}: {} for queue '{}'", call.id, call.callerId,
@@ -630,7 +629,7 @@ struct SipServer::Impl {
       core::CallArrival arrival;
       arrival.call = CallId{id};
       arrival.queue = QueueId{queue};
-      arrival.callerId = calls.count(id) ? calls[id]->callerId : "";
+      arrival.callerId = call.callerId;
       return e.callArrived(now, arrival);
     });
     if (!ok) {
@@ -700,28 +699,33 @@ struct SipServer::Impl {
       media.playOnce(call.caller->ep, Sound::kRefusal);
       return;
     }
-    const std::uint64_t id = call.id;
-    directDeadlines[id] = runtime.now() + kDirectRingTime;
+    // sofia's own timer heap orders these; the timer dies with the call (stopRingTimer).
+    call.ringTimer = su_timer_create(su_root_task(root), 0);
+    su_timer_set_interval(call.ringTimer, &Impl::onDirectRingTimeout,
+                          reinterpret_cast<su_timer_arg_t*>(&call),
+                          static_cast<su_duration_t>(kDirectRingTime.count()));
   }
 
-  void directTimeouts() {
-    const Time now = runtime.now();
-    for (auto it = directDeadlines.begin(); it != directDeadlines.end();) {
-      if (it->second > now) {
-        ++it;
-        continue;
-      }
-      const std::uint64_t id = it->first;
-      it = directDeadlines.erase(it);
-      auto c = calls.find(id);
-      if (c != calls.end() && c->second->bridged == nullptr) {
-        for (Leg* leg : c->second->legs) {
-          hangUp(*leg);
-        }
-        if (c->second->caller != nullptr) {
-          hangUp(*c->second->caller);
-        }
-      }
+  static void onDirectRingTimeout(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    auto* call = reinterpret_cast<Call*>(arg);
+    Impl* impl = call->impl;
+    impl->stopRingTimer(*call);
+    spdlog::info("call {}: nobody answered within {} s", call->id,
+                 std::chrono::duration_cast<std::chrono::seconds>(kDirectRingTime).count());
+    const std::vector<Leg*> legs = call->legs;  // hangUp() may not, but keep the loop safe
+    for (Leg* leg : legs) {
+      impl->hangUp(*leg);
+    }
+    if (call->caller != nullptr) {
+      impl->hangUp(*call->caller);
+    }
+    impl->rearm();
+  }
+
+  void stopRingTimer(Call& call) {
+    if (call.ringTimer != nullptr) {
+      su_timer_destroy(call.ringTimer);
+      call.ringTimer = nullptr;
     }
   }
 
@@ -785,7 +789,7 @@ struct SipServer::Impl {
       }
     } else {
       bridgeLeg(*call, leg);
-      directDeadlines.erase(call->id);
+      stopRingTimer(*call);
       call->directConnected = true;
       const std::uint32_t agent = leg.agent;
       (void)runtime.input(
@@ -900,7 +904,7 @@ struct SipServer::Impl {
   }
 
   void endDirect(Call& call) {
-    directDeadlines.erase(call.id);
+    stopRingTimer(call);
     if (call.directConnected) {
       call.directConnected = false;
       const std::uint32_t agent = call.directAgent;
@@ -1006,8 +1010,7 @@ struct SipServer::Impl {
     } else if (const auto* move = std::get_if<core::MoveQueue>(&action)) {
       Call* call = findCall(move->call);
       if (call != nullptr && call->caller != nullptr && call->bridged == nullptr) {
-        call->queue = move->to.value();
-        media.playHold(call->caller->ep, call->queue);
+        media.playHold(call->caller->ep, move->to.value());
       }
     }
   }
@@ -1048,7 +1051,6 @@ Result<std::unique_ptr<SipServer>> SipServer::create(const SipOptions& options,
     return tl::unexpected(ok.error());
   }
   std::unique_ptr<SipServer> server(new SipServer(std::move(impl)));
-  server->impl_->self = server.get();
   runtime.setActionSink(server.get());
   return server;
 }

@@ -54,8 +54,9 @@ class SipServer final : public runtime::ActionSink {
   // For tests and the log: calls and legs still open.
   std::size_t openCalls() const;
 
+  struct Impl;  // public only so that sip_server.cc's call records can point back to it
+
  private:
-  struct Impl;
   explicit SipServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
