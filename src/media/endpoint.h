@@ -70,7 +70,6 @@ class Endpoint : public std::enable_shared_from_this<Endpoint> {
   static constexpr std::size_t kNotPlaying = static_cast<std::size_t>(-1);
   static constexpr std::size_t kMaxPacket = 1500;
 
-  bool canSend() const { return sending_; }
   const NetAddress& destination() const { return latched_ ? latchedSource_ : remote_; }
   bool acceptSource(const NetAddress& from);
   void onPacket(const std::uint8_t* data, std::size_t size, const NetAddress& from);

@@ -46,8 +46,6 @@ class OutStream {
   void writeRelayed(std::uint8_t* out, std::uint8_t payloadType, const Source& source,
                     std::uint32_t samples, Clock::time_point now);
 
-  std::uint32_t ssrc() const { return ssrc_; }
-
  private:
   enum class Mode : std::uint8_t { kSwitched, kOwn, kRelay };
 

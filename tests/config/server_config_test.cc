@@ -58,6 +58,9 @@ TEST(ServerConfig, ErrorsNameTheLineAndField) {
   EXPECT_NE(errorOf(parse("[sip]\nrtp_ports = [30000]\n"))
                 .find("t.toml:16: sip: rtp_ports: must be [first, last]"),
             std::string::npos);
+  EXPECT_NE(errorOf(parse("[sip]\nrtp_ports = [30000, 30001]\n"))
+                .find("t.toml:16: sip: rtp_ports: needs 1024 <= first and first + 3 <= last"),
+            std::string::npos);
   EXPECT_NE(errorOf(parse("[sip]\nprot = 5060\n"))
                 .find("t.toml:16: sip: unknown key 'prot' (did you mean 'port'?)"),
             std::string::npos);

@@ -30,7 +30,6 @@ import weakref
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS_DIR = os.path.join(HERE, "peers")
 SIPP_DIR = os.path.join(HERE, "sipp")
-TONE_PY = os.path.join(HERE, "tone.py")
 NSIP_AGENT = os.path.join(PEERS_DIR, "nsip_agent.pl")
 NSIP_CALLER = os.path.join(PEERS_DIR, "nsip_caller.pl")
 
@@ -88,31 +87,6 @@ def free_port(kind="both", host="127.0.0.1", span=1):
             _handed_out.update(ports)
             return base
     raise RuntimeError("no free port found")
-
-
-def free_ports(n, kind="both", host="127.0.0.1", span=1):
-    """n distinct free ports (see free_port)."""
-    return [free_port(kind, host, span) for _ in range(n)]
-
-
-def wait_for_port(port, kind="tcp", host="127.0.0.1", timeout=DEFAULT_TIMEOUT, proc=None):
-    """Waits until something listens on host:port (TCP connect succeeds, or for "udp" until
-    the port can no longer be bound)."""
-    deadline = time.monotonic() + scale(timeout)
-    while time.monotonic() < deadline:
-        if kind == "tcp":
-            try:
-                socket.create_connection((host, port), timeout=0.5).close()
-                return True
-            except OSError:
-                pass
-        elif not _can_bind(port, "udp", host):
-            return True
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"{proc.name} exited with {proc.returncode} before listening on {port}\n"
-                                 + proc.tail())
-        time.sleep(POLL_S * 2)
-    raise TimeoutError(f"nothing listens on {host}:{port}/{kind} after {scale(timeout):.0f}s")
 
 
 # ---------------------------------------------------------------- processes
@@ -221,14 +195,6 @@ class Process:
         return "\n".join(parts)
 
 
-def start_process(name, cmd, workdir, cleanup=None, **kw):
-    """Starts a Process; cleanup (e.g. a TestCase's addCleanup) gets its stop()."""
-    p = Process(name, cmd, workdir, **kw)
-    if cleanup is not None:
-        cleanup(p.stop)
-    return p
-
-
 def read_text(path):
     try:
         with open(path, "rb") as f:
@@ -238,10 +204,27 @@ def read_text(path):
 
 
 # ---------------------------------------------------------------- waiting for output
-def _check_alive(proc, what):
-    if proc is not None and proc.poll() is not None:
-        raise AssertionError(f"{proc.name} exited with {proc.returncode} while waiting for {what}\n"
-                             + proc.tail())
+def _poll(read, pred, start, timeout, proc, what, count=1):
+    """The one wait loop: re-reads the items (lines or events) until the count-th item from
+    `start` on satisfies pred; returns (index, pred's result). A process `proc` that exited ends
+    the wait, but only after a read that began once it was already gone found nothing."""
+    deadline = time.monotonic() + scale(timeout)
+    while True:
+        exited = proc is not None and proc.poll() is not None
+        seen = 0
+        items = read()
+        for i in range(start, len(items)):
+            got = pred(items[i])
+            if got:
+                seen += 1
+                if seen >= count:
+                    return i, got
+        if exited:
+            raise AssertionError(f"{proc.name} exited with {proc.returncode} while waiting for "
+                                 f"{what}\n" + proc.tail())
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"no {what} within {scale(timeout):.0f}s")
+        time.sleep(POLL_S)
 
 
 def wait_for_line(path, regex, timeout=DEFAULT_TIMEOUT, proc=None, start=0, count=1):
@@ -251,95 +234,27 @@ def wait_for_line(path, regex, timeout=DEFAULT_TIMEOUT, proc=None, start=0, coun
     proc: a Process whose exit ends the wait early (AssertionError). TimeoutError shows the
     end of the file."""
     rx = re.compile(regex)
-    deadline = time.monotonic() + scale(timeout)
-    while True:
-        seen = 0
-        for line in read_text(path).splitlines()[start:]:
-            m = rx.search(line)
-            if m:
-                seen += 1
-                if seen >= count:
-                    return m
-        if time.monotonic() >= deadline:
-            break
-        if proc is not None and proc.poll() is not None:
-            # one more read: the line may have been written just before the exit
-            for line in read_text(path).splitlines()[start:]:
-                m = rx.search(line)
-                if m:
-                    seen += 1
-                    if seen >= count:
-                        return m
-            _check_alive(proc, repr(regex))
-        time.sleep(POLL_S)
-    tail = "\n".join(read_text(path).splitlines()[-30:])
-    raise TimeoutError(f"no line matching {regex!r} in {path} after {scale(timeout):.0f}s; tail:\n{tail}")
-
-
-class LineTail:
-    """Successive waits on one file, each starting after the line the previous one matched:
-        t = LineTail(agent.out_path, proc=agent)
-        t.wait(r"^incoming"); t.wait(r"^answered"); t.wait(r"^bye-received")"""
-
-    def __init__(self, path, proc=None):
-        self.path, self.proc, self.pos = path, proc, 0
-
-    def wait(self, regex, timeout=DEFAULT_TIMEOUT):
-        rx = re.compile(regex)
-        deadline = time.monotonic() + scale(timeout)
-        while True:
-            lines = read_text(self.path).splitlines()
-            for i in range(self.pos, len(lines)):
-                m = rx.search(lines[i])
-                if m:
-                    self.pos = i + 1
-                    return m
-            if time.monotonic() >= deadline:
-                break
-            if self.proc is not None and self.proc.poll() is not None:
-                lines = read_text(self.path).splitlines()
-                for i in range(self.pos, len(lines)):
-                    m = rx.search(lines[i])
-                    if m:
-                        self.pos = i + 1
-                        return m
-                _check_alive(self.proc, repr(regex))
-            time.sleep(POLL_S)
-        tail = "\n".join(read_text(self.path).splitlines()[-30:])
-        raise TimeoutError(f"no line matching {regex!r} in {self.path} after line {self.pos} "
-                           f"within {scale(timeout):.0f}s; tail:\n{tail}")
-
-    def lines(self):
-        """Lines not consumed yet."""
-        return read_text(self.path).splitlines()[self.pos:]
-
-
-def assert_no_line(path, regex, within=2.0, start=0):
-    """Watches the file for `within` seconds and fails if a line matches regex."""
-    rx = re.compile(regex)
-    deadline = time.monotonic() + within
-    while True:
-        for line in read_text(path).splitlines()[start:]:
-            if rx.search(line):
-                raise AssertionError(f"unexpected line {line!r} in {path}")
-        if time.monotonic() >= deadline:
-            return
-        time.sleep(POLL_S * 2)
+    try:
+        return _poll(lambda: read_text(path).splitlines(), rx.search, start, timeout, proc,
+                     f"line matching {regex!r} in {path}", count)[1]
+    except TimeoutError as e:
+        tail = "\n".join(read_text(path).splitlines()[-30:])
+        raise TimeoutError(f"{e}; tail:\n{tail}") from None
 
 
 # ---------------------------------------------------------------- JSON-lines events
 def read_json_events(path):
     """All complete JSON objects of a JSON-lines file (a torn last line is skipped)."""
     out = []
-    text = read_text(path)
-    for i, line in enumerate(text.split("\n")):
+    lines = read_text(path).split("\n")
+    for i, line in enumerate(lines):
         line = line.strip()
         if not line:
             continue
         try:
             obj = json.loads(line)
         except ValueError:
-            if i == len(text.split("\n")) - 1:
+            if i == len(lines) - 1:
                 break       # still being written
             continue
         if isinstance(obj, dict):
@@ -349,13 +264,11 @@ def read_json_events(path):
 
 def event_matches(obj, fields):
     """True if obj has every field: equal value, or for a compiled regex a match of str(value),
-    or for a callable a true result; harness.ANY only requires the key."""
+    or for a callable a true result."""
     for k, want in fields.items():
         if k not in obj:
             return False
         have = obj[k]
-        if want is ANY:
-            continue
         if isinstance(want, re.Pattern):
             if not want.search(str(have)):
                 return False
@@ -367,61 +280,25 @@ def event_matches(obj, fields):
     return True
 
 
-class _Any:
-    def __repr__(self):
-        return "ANY"
-
-
-ANY = _Any()
-
-
-def wait_for_json_event(events_file, timeout=DEFAULT_TIMEOUT, proc=None, start=0, **fields):
-    """Returns the first object (from the start-th on) of the JSON-lines file that has all
-    `fields`, e.g. wait_for_json_event(ev, 30, event="call_answered", queue="sales").
-    Values may be plain (==), re.compile(...) or callables; ANY just requires the key.
-    A field whose name clashes with a parameter (timeout, proc, start) can be passed as
-    **{"timeout": 5}."""
-    deadline = time.monotonic() + scale(timeout)
-    while True:
-        for obj in read_json_events(events_file)[start:]:
-            if event_matches(obj, fields):
-                return obj
-        if time.monotonic() >= deadline:
-            break
-        if proc is not None and proc.poll() is not None:
-            for obj in read_json_events(events_file)[start:]:
-                if event_matches(obj, fields):
-                    return obj
-            _check_alive(proc, f"event {fields}")
-        time.sleep(POLL_S)
-    last = read_json_events(events_file)[-15:]
-    raise TimeoutError(f"no event matching {fields} in {events_file} after {scale(timeout):.0f}s; last events:\n"
-                       + "\n".join(json.dumps(o) for o in last))
-
-
 class EventTail:
     """Successive event waits, each after the previously returned one (ordering checks):
-        ev = EventTail(path); ev.wait(event="call_queued"); ev.wait(event="call_answered")"""
+        ev = EventTail(path); ev.wait(event="ENTERQUEUE"); ev.wait(event="CONNECT")"""
 
     def __init__(self, path, proc=None):
         self.path, self.proc, self.pos = path, proc, 0
 
     def wait(self, timeout=DEFAULT_TIMEOUT, **fields):
-        deadline = time.monotonic() + scale(timeout)
-        while True:
-            objs = read_json_events(self.path)
-            for i in range(self.pos, len(objs)):
-                if event_matches(objs[i], fields):
-                    self.pos = i + 1
-                    return objs[i]
-            if time.monotonic() >= deadline:
-                break
-            if self.proc is not None and self.proc.poll() is not None:
-                _check_alive(self.proc, f"event {fields}")
-            time.sleep(POLL_S)
-        last = read_json_events(self.path)[-15:]
-        raise TimeoutError(f"no event matching {fields} after event #{self.pos} in {self.path} within "
-                           f"{scale(timeout):.0f}s; last events:\n" + "\n".join(json.dumps(o) for o in last))
+        try:
+            i, obj = _poll(lambda: read_json_events(self.path),
+                           lambda o: o if event_matches(o, fields) else None,
+                           self.pos, timeout, self.proc,
+                           f"event matching {fields} after event #{self.pos} in {self.path}")
+        except TimeoutError as e:
+            last = read_json_events(self.path)[-15:]
+            raise TimeoutError(f"{e}; last events:\n" + "\n".join(json.dumps(o) for o in last)) \
+                from None
+        self.pos = i + 1
+        return obj
 
     def all(self, **fields):
         """All events so far that match fields (from the start of the file)."""

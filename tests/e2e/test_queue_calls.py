@@ -1,6 +1,7 @@
 """End to end: the real `callq serve` against real SIP peers (Perl Net::SIP, SIPp, baresip) on
 loopback. Each test starts its own server with its own configuration; see callq_case.py."""
 
+import time
 import unittest
 
 import harness
@@ -18,8 +19,13 @@ members = [{ agent = "bob", static = true }, { agent = "alice", static = true }]
 """
 
 
+CONFIRMATION_HZ = 880  # src/media/audio.cc: the login/logout confirmation beeps
+REFUSAL_HZ = 330       # ... and the low refusal tone
+
+
 def segments(path):
-    return tone.dominant_segments(path, "s16", freqs=[425, 600, 700, 1000])
+    return tone.dominant_segments(path, "s16",
+                                  freqs=[425, 600, 700, 1000, CONFIRMATION_HZ, REFUSAL_HZ])
 
 
 class Registration(CallqCase):
@@ -32,28 +38,30 @@ class Registration(CallqCase):
         self.server_line(r"agent 'alice': phone sip:201@127\.0\.0\.1:\d+ registered")
 
     def test_options_is_answered_over_udp_and_tcp(self):
-        import socket
         self.serve(SALES)
-        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            s = socket.socket(socket.AF_INET, kind)
-            s.settimeout(harness.scale(10))
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-            transport = "UDP" if kind == socket.SOCK_DGRAM else "TCP"
-            msg = (f"OPTIONS sip:{self.registrar} SIP/2.0\r\n"
-                   f"Via: SIP/2.0/{transport} 127.0.0.1:{port};branch=z9hG4bK-opt{port}\r\n"
-                   f"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\n"
-                   f"To: <sip:{self.registrar}>\r\nCall-ID: opt-{port}@127.0.0.1\r\n"
-                   f"CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n").encode()
-            if kind == socket.SOCK_DGRAM:
-                s.sendto(msg, ("127.0.0.1", self.sip_port))
-                reply = s.recv(4096).decode(errors="replace")
-            else:
-                s.connect(("127.0.0.1", self.sip_port))
-                s.sendall(msg)
-                reply = s.recv(4096).decode(errors="replace")
-            s.close()
+        for transport in ("UDP", "TCP"):
+            reply = self.raw_request("OPTIONS", f"sip:{self.registrar}", transport=transport)
             self.assertTrue(reply.startswith("SIP/2.0 200"), f"{transport}: {reply[:200]}")
+            self.assertIn("Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER", reply)
+
+    def test_register_for_an_unknown_account_gets_404(self):
+        self.serve(SALES)
+        reply = self.raw_request("REGISTER", f"sip:999@{self.registrar}")
+        self.assertTrue(reply.startswith("SIP/2.0 404"), reply[:200])
+
+    def test_an_unregistered_phone_is_not_offered_calls(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", unregister_at_exit=True)
+        alice = self.nsip_agent("201", "pw201")
+        bob.stop()
+        self.line(bob, r"^unregistered")
+        self.server_line(r"agent 'bob': phone \S+ unregistered")
+        self.nsip_caller(hangup_after=2)
+        self.events.wait(event="CONNECT", agent="alice")
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        self.line(alice, r"^call-ended 1")
+        self.stop_server()
+        self.assertEqual(self.events.all(agent="bob"), [])
 
     def test_repeated_failures_from_one_address_are_slowed_down(self):
         self.serve(SALES)
@@ -73,8 +81,9 @@ class Registration(CallqCase):
         self.events.wait(event="CONNECT", agent="alice")
         self.line(caller, r"^bye-sent")
         self.events.wait(event="COMPLETECALLER", agent="alice")
-        self.assertEqual(self.events.all(event="RINGNOANSWER", agent="bob"), [])
         self.line(alice, r"^call-ended 1")
+        self.stop_server()
+        self.assertEqual(self.events.all(event="RINGNOANSWER", agent="bob"), [])
 
 
 class QueueCalls(CallqCase):
@@ -102,6 +111,31 @@ class QueueCalls(CallqCase):
         self.assertLess(tone.first_start(heard_by_caller, 425), tone.first_start(heard_by_caller, 600))
         self.assertGreaterEqual(tone.seconds_of(heard_by_bob, 1000), 2.0,
                                 "agent did not hear the caller: " + tone.summary(heard_by_bob))
+
+    def test_every_phone_of_the_agent_rings_and_the_first_answer_wins(self):
+        self.serve(SALES)
+        desk = self.nsip_agent("202", "pw202", name="desk", mode="ignore")
+        mobile = self.nsip_agent("202", "pw202", name="mobile", answer_after=1, tone=600)
+        caller = self.nsip_caller(hangup_after=4)
+        self.line(desk, r"^ringing")
+        self.line(mobile, r"^established")
+        self.line(desk, r"^cancelled")  # the other phone stops ringing
+        self.events.wait(event="CONNECT", agent="bob")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("caller.s16")), 600), 1.5)
+
+    def test_an_offer_without_g711_gets_488_and_changes_nothing(self):
+        self.serve(SALES)
+        self.nsip_agent("202", "pw202")
+        sdp = ("v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+               "m=audio 40000 RTP/AVP 9\r\na=rtpmap:9 G722/8000\r\n")
+        reply = self.raw_request("INVITE", f"sip:600@{self.registrar}", body=sdp)
+        self.assertTrue(reply.startswith("SIP/2.0 488"), reply[:200])
+        reply = self.raw_request("INVITE", f"sip:600@{self.registrar}", body="not sdp at all")
+        self.assertTrue(reply.startswith("SIP/2.0 488"), reply[:200])
+        self.stop_server()
+        self.assertEqual(harness.read_json_events(self.events_path), [])
 
     def test_pcma_caller_and_pcmu_agent_are_transcoded(self):
         self.serve(SALES)
@@ -201,16 +235,22 @@ members = [{ agent = "bob" }]
         self.serve(self.QUEUES)
         heard = self.code_call("*41600", "login")
         self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
-        self.assertGreaterEqual(tone.seconds_of(heard, "other") + tone.seconds_of(heard, 1000)
-                                + tone.seconds_of(heard, 600) + tone.seconds_of(heard, 700), 0.5,
+        self.assertGreaterEqual(tone.seconds_of(heard, CONFIRMATION_HZ), 0.3,
                                 "no confirmation heard: " + tone.summary(heard))
+        self.assertEqual(tone.seconds_of(heard, REFUSAL_HZ), 0)
         self.code_call("*42600", "logout")
         self.events.wait(event="REMOVEMEMBER", queue="sales", agent="bob")
+        # Logging out twice is refused: bob is not logged in any more.
+        heard = self.code_call("*42600", "again")
+        self.assertGreaterEqual(tone.seconds_of(heard, REFUSAL_HZ), 0.5, tone.summary(heard))
 
     def test_unknown_code_is_refused_and_changes_nothing(self):
         self.serve(self.QUEUES)
-        self.code_call("*41999", "unknown")
+        heard = self.code_call("*41999", "unknown")
         self.server_line(r"agent 'bob' dialled \*41999: no such code")
+        self.assertGreaterEqual(tone.seconds_of(heard, REFUSAL_HZ), 0.5, tone.summary(heard))
+        self.assertEqual(tone.seconds_of(heard, CONFIRMATION_HZ), 0)
+        self.stop_server()
         self.assertEqual(harness.read_json_events(self.events_path), [])
 
     def test_code_with_wrong_password_is_refused(self):
@@ -218,6 +258,7 @@ members = [{ agent = "bob" }]
         caller = self.nsip_caller(to="*41600", name="bad", auth_user="202", auth_pass="nope",
                                   from_="sip:202@127.0.0.1")
         self.line(caller, r"^failed 403")
+        self.stop_server()
         self.assertEqual(harness.read_json_events(self.events_path), [])
 
 
@@ -232,6 +273,7 @@ class DirectCalls(CallqCase):
         self.assertGreaterEqual(tone.seconds_of(segments(self.path("caller.s16")), 600), 1.5)
         self.assertGreaterEqual(tone.seconds_of(segments(self.path("agent201.s16")), 1000), 1.5)
         # Not a queue call: no queue events.
+        self.stop_server()
         self.assertEqual(self.events.all(event="ENTERQUEUE"), [])
 
     def test_unknown_number_gets_404(self):
@@ -281,7 +323,7 @@ class OtherPeers(CallqCase):
         self.addCleanup(caller.stop)
         caller.dial(f"sip:600@{self.registrar}")
         self.events.wait(event="CONNECT", agent="alice", timeout=40)
-        harness.time.sleep(3)
+        time.sleep(3)  # talk
         caller.hangup()
         self.events.wait(event="COMPLETECALLER", agent="alice")
         agent.wait_event("CALL_CLOSED", timeout=20)

@@ -15,6 +15,10 @@ TEST(Registrar, SeveralPhonesPerAgentRefreshAndExpire) {
   EXPECT_FALSE(r.update(0, "sip:201@10.0.0.1:5060", "a", at(90), at(10)));  // refresh
   ASSERT_EQ(r.bindings(0).size(), 2u);
   EXPECT_EQ(r.nextExpiry(), at(30));
+  EXPECT_TRUE(r.update(1, "sip:202@h", "c", at(20), at(0)));  // another agent expires first
+  EXPECT_EQ(r.nextExpiry(), at(20));
+  EXPECT_EQ(r.expire(at(20)), std::vector<std::uint32_t>{1});
+  EXPECT_EQ(r.nextExpiry(), at(30));
   EXPECT_TRUE(r.expire(at(29)).empty());
   EXPECT_TRUE(r.expire(at(30)).empty());  // one phone left
   EXPECT_EQ(r.bindings(0).size(), 1u);
@@ -56,6 +60,17 @@ TEST(AuthThrottle, FreeFailuresThenDoublingLockoutClearedBySuccess) {
   t.succeeded(ip);
   t.failed(ip, at(200));
   EXPECT_TRUE(t.allowed(ip, at(200)));
+}
+
+TEST(AuthThrottle, ForgetsQuietAddresses) {
+  AuthThrottle t;
+  t.failed("198.51.100.1", at(0));
+  // A scan from many addresses much later: the old entry is dropped, the table stays bounded.
+  for (int i = 0; i < AuthThrottle::kPruneEvery * 3; ++i) {
+    t.failed("203.0.113." + std::to_string(i % 200), at(1000 + i));
+  }
+  EXPECT_LE(t.tracked(), 200u);
+  EXPECT_TRUE(t.allowed("198.51.100.1", at(5000)));
 }
 
 }  // namespace
