@@ -200,9 +200,9 @@ std::string formatEventLine(const core::Event& e, const core::Config& config) {
   }
   using T = core::EventType;
   const bool hasWait = e.type == T::kConnect || e.type == T::kAbandon || e.type == T::kExitEmpty ||
-                       e.type == T::kExitWithTimeout || e.type == T::kCompleteAgent ||
-                       e.type == T::kCompleteCaller || e.type == T::kBlindTransfer ||
-                       e.type == T::kAttendedTransfer;
+                       e.type == T::kExitWithTimeout || e.type == T::kExitWithKey ||
+                       e.type == T::kCompleteAgent || e.type == T::kCompleteCaller ||
+                       e.type == T::kBlindTransfer || e.type == T::kAttendedTransfer;
   const bool hasTalk = e.type == T::kCompleteAgent || e.type == T::kCompleteCaller ||
                        e.type == T::kBlindTransfer || e.type == T::kAttendedTransfer;
   const bool hasRing =
@@ -215,6 +215,9 @@ std::string formatEventLine(const core::Event& e, const core::Config& config) {
   }
   if (hasRing) {
     field(out, "ring_ms", e.ring.count());
+  }
+  if (e.key != 0) {
+    field(out, "key", std::string(1, e.key));
   }
   if (!e.reason.empty()) {
     field(out, "reason", e.reason);

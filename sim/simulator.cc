@@ -565,7 +565,8 @@ class Simulation {
         break;
       }
       case core::EventType::kExitEmpty:
-      case core::EventType::kExitWithTimeout: {
+      case core::EventType::kExitWithTimeout:
+      case core::EventType::kExitWithKey: {
         Figures& f = figures(c);
         leaveQueue(c);
         ++f.overflowed;

@@ -245,15 +245,20 @@ void checkDestinations(const Document& doc, Diagnostics& diag) {
   for (std::size_t i = 0; i < doc.config.queues.size(); ++i) {
     const core::QueueConfig& q = doc.config.queues[i];
     const internal::QueueLines& lines = doc.queueLines[i];
-    const std::array<std::tuple<const core::Destination*, std::string_view, int>, 2> actions{{
+    std::vector<std::tuple<const core::Destination*, std::string, int>> actions{
         {&q.onTimeout, "timeout_action", lines.timeoutAction},
         {&q.onOverflow, "overflow_action", lines.overflowAction},
-    }};
+    };
+    for (std::size_t k = 0; k < q.exitKeys.size(); ++k) {
+      actions.emplace_back(&q.exitKeys[k].destination,
+                           "exit_keys: key '" + std::string(1, q.exitKeys[k].key) + "'",
+                           lines.exitKeys[k]);
+    }
     for (const auto& [destination, key, line] : actions) {
       if (destination->kind != core::DestinationKind::kQueue) {
         continue;
       }
-      const std::string where = queueOwner(doc, i) + ": " + std::string(key) + ": ";
+      const std::string where = queueOwner(doc, i) + ": " + key + ": ";
       if (destination->target == q.name) {
         diag.report(line, where +
                               "a queue cannot send its callers to itself (use \"wait\" to "

@@ -11,11 +11,11 @@ namespace callq::config::internal {
 namespace {
 
 // clang-format off
-constexpr std::array<std::string_view, 24> kQueueKeys{
+constexpr std::array<std::string_view, 25> kQueueKeys{
     "name", "extension", "strategy", "login_code", "logout_code", "ring_time", "ring_count",
     "retry", "wrap_up", "max_wait", "max_callers", "service_level", "weight", "max_no_answer",
     "wait_time_withdrawn", "wait_time_empty", "join_empty", "timeout_action", "timeout_message",
-    "overflow_action", "overflow_message", "stats_window", "hold_audio", "members"};
+    "overflow_action", "overflow_message", "exit_keys", "stats_window", "hold_audio", "members"};
 // clang-format on
 constexpr std::array<std::string_view, 3> kMemberKeys{"agent", "level", "static"};
 
@@ -110,6 +110,42 @@ void readAction(TableReader& r, std::string_view actionKey, std::string_view mes
   }
 }
 
+// exit_keys = { "0" = "extension:201", "9" = "queue:support" }
+void readExitKeys(TableReader& r, LocatedQueue& out) {
+  const toml::table* keys =
+      r.table("exit_keys", "a table of keys to destinations like { \"0\" = \"extension:201\" }");
+  if (keys == nullptr) {
+    return;
+  }
+  const int line = r.lineOf("exit_keys");
+  const std::string where = "exit_keys: ";
+  for (const auto& [key, node] : *keys) {
+    const std::string name(key.str());
+    const int at = lineOf(node) != 0 ? lineOf(node) : line;
+    if (name.size() != 1 || !core::isDialKey(name[0])) {
+      r.failAt(at, where + "'" + name + "' is not a key (expected 0-9, *, # or A-D)");
+      continue;
+    }
+    const std::optional<std::string_view> text = node.value<std::string_view>();
+    if (!text) {
+      r.failAt(at, where + "key '" + name + "': expected a destination string like " +
+                       "\"queue:support\", got " + std::string(typeName(node)));
+      continue;
+    }
+    Result<core::Destination> destination = core::parseDestination(*text);
+    if (!destination) {
+      r.failAt(at, where + "key '" + name + "': " + destination.error().message);
+      continue;
+    }
+    if (destination->kind == core::DestinationKind::kKeepWaiting) {
+      r.failAt(at, where + "key '" + name + "': \"wait\" is not a destination for a key");
+      continue;
+    }
+    out.queue.exitKeys.push_back(core::ExitKey{name[0], *destination});
+    out.lines.exitKeys.push_back(at);
+  }
+}
+
 void readMembers(TableReader& r, LocatedQueue& out) {
   const toml::array* members =
       r.array("members", "an array of tables like [{ agent = \"alice\", level = 0 }]");
@@ -154,6 +190,7 @@ LocatedQueue readQueue(const toml::table& table, int index, Diagnostics& diag) {
   readAction(r, "timeout_action", "timeout_message", out.queue.onTimeout, out.lines.timeoutAction);
   readAction(r, "overflow_action", "overflow_message", out.queue.onOverflow,
              out.lines.overflowAction);
+  readExitKeys(r, out);
   readMembers(r, out);
   return out;
 }

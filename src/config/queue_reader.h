@@ -25,7 +25,8 @@ struct QueueLines {
   bool logoutDefaulted = false;
   int timeoutAction = 0;
   int overflowAction = 0;
-  std::vector<int> members;  // one line per QueueConfig::members entry
+  std::vector<int> exitKeys;  // one line per QueueConfig::exitKeys entry
+  std::vector<int> members;   // one line per QueueConfig::members entry
 };
 
 struct LocatedQueue {

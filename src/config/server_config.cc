@@ -127,16 +127,18 @@ void checkServable(const toml::table& root, const ServerConfig& out, Diagnostics
       return n != nullptr ? internal::lineOf(*n) : (table ? internal::lineOf(*table) : 0);
     };
     const std::string owner = "queue '" + q.name + "'";
-    const auto check = [&](const core::Destination& d, std::string_view key) {
+    const auto check = [&](const core::Destination& d, std::string_view key, int line) {
       if (d.kind == core::DestinationKind::kVoicemail || d.kind == core::DestinationKind::kNumber) {
-        diag.report(lineOf(key), owner + ": " + std::string(key) + ": '" +
-                                     core::formatDestination(d) +
-                                     "' is not supported by this version of callq serve yet "
-                                     "(use hangup, queue:<name> or extension:<ext>)");
+        diag.report(line, owner + ": " + std::string(key) + ": '" + core::formatDestination(d) +
+                              "' is not supported by this version of callq serve yet "
+                              "(use hangup, queue:<name> or extension:<ext>)");
       }
     };
-    check(q.onTimeout, "timeout_action");
-    check(q.onOverflow, "overflow_action");
+    check(q.onTimeout, "timeout_action", lineOf("timeout_action"));
+    check(q.onOverflow, "overflow_action", lineOf("overflow_action"));
+    for (const core::ExitKey& k : q.exitKeys) {
+      check(k.destination, "exit_keys: key '" + std::string(1, k.key) + "'", lineOf("exit_keys"));
+    }
     for (const auto& [d, key] : {std::pair{&q.onTimeout, "timeout_message"},
                                  std::pair{&q.onOverflow, "overflow_message"}}) {
       if (!d->message.empty()) {

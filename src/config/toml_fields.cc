@@ -301,4 +301,16 @@ const toml::array* TableReader::array(std::string_view key, std::string_view exp
   return nullptr;
 }
 
+const toml::table* TableReader::table(std::string_view key, std::string_view expected) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return nullptr;
+  }
+  if (const auto* fields = node->as_table()) {
+    return fields;
+  }
+  failType(key, expected, *node);
+  return nullptr;
+}
+
 }  // namespace callq::config::internal

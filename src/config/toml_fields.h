@@ -89,6 +89,8 @@ class TableReader {
   std::optional<std::string> dialable(std::string_view key, bool required);
   // Present and an array; a value of another type is reported with `expected`.
   const toml::array* array(std::string_view key, std::string_view expected);
+  // Present and a table (inline or not); a value of another type is reported with `expected`.
+  const toml::table* table(std::string_view key, std::string_view expected);
 
  private:
   const toml::node* find(std::string_view key) const { return table_.get(key); }

@@ -165,10 +165,11 @@ void EngineImpl::leaveQueueStructures(CallState& call) {
   timers_.cancel(call.waitTimeTimer);
 }
 
-void EngineImpl::exitQueue(CallState& call, EventType type, Destination destination) {
+void EngineImpl::exitQueue(CallState& call, EventType type, Destination destination, char key) {
   CALLQ_DCHECK(call.rings.empty());
   destination = resolveLoops(call, destination);
   Event& e = emit(type, &call, AgentId{});
+  e.key = key;
   e.position = *positionOf(call);
   e.originalPosition = call.originalPosition;
   e.wait = now_ - call.enteredAt;
@@ -278,6 +279,27 @@ Result<void> EngineImpl::callerHungUp(CallId id) {
     finishConnected(*call, EventType::kCompleteCaller, {});
   } else {
     abandon(*call);
+  }
+  return {};
+}
+
+Result<void> EngineImpl::digitPressed(CallId id, char key) {
+  CallState* call = findCall(id);
+  if (call == nullptr) {
+    return makeError(ErrorCode::kNotFound, "unknown call " + std::to_string(id.value()));
+  }
+  if (!isDialKey(key)) {
+    return makeError(ErrorCode::kInvalidArgument, "not a key: '" + std::string(1, key) + "'");
+  }
+  if (call->phase == CallPhase::kConnected) {
+    return {};
+  }
+  for (const ExitKey& k : queueOf(*call).config->exitKeys) {
+    if (k.key == key) {
+      cancelRings(*call, "exit key");
+      exitQueue(*call, EventType::kExitWithKey, k.destination, key);
+      break;
+    }
   }
   return {};
 }

@@ -57,7 +57,23 @@ Result<void> validateQueue(const QueueConfig& q, const std::set<std::string>& ag
   if (q.statsWindow <= Duration::zero()) {
     return fail(where, "stats_window: must be greater than 0");
   }
-  for (const Destination* d : {&q.onTimeout, &q.onOverflow}) {
+  std::vector<const Destination*> destinations{&q.onTimeout, &q.onOverflow};
+  std::set<char> keys;
+  for (const ExitKey& k : q.exitKeys) {
+    if (!isDialKey(k.key)) {
+      return fail(where, "exit_keys: '" + std::string(1, k.key) +
+                             "' is not a key (expected 0-9, *, # or A-D)");
+    }
+    if (!keys.insert(k.key).second) {
+      return fail(where, "exit_keys: key '" + std::string(1, k.key) + "' is given twice");
+    }
+    if (k.destination.kind == DestinationKind::kKeepWaiting) {
+      return fail(where, "exit_keys: key '" + std::string(1, k.key) +
+                             "': \"wait\" is not a destination for a key");
+    }
+    destinations.push_back(&k.destination);
+  }
+  for (const Destination* d : destinations) {
     if (d->kind == DestinationKind::kQueue && !queues.contains(d->target)) {
       return fail(where, "destination names unknown queue '" + d->target + "'");
     }
@@ -99,6 +115,10 @@ std::optional<Strategy> parseStrategy(std::string_view name) {
     }
   }
   return std::nullopt;
+}
+
+bool isDialKey(char key) {
+  return (key >= '0' && key <= '9') || key == '*' || key == '#' || (key >= 'A' && key <= 'D');
 }
 
 Result<Destination> parseDestination(std::string_view text) {

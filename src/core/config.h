@@ -51,6 +51,15 @@ struct Destination {
 Result<Destination> parseDestination(std::string_view text);
 std::string formatDestination(const Destination& d);
 
+// A key a waiting caller may press to leave the queue for `destination` (EXITWITHKEY).
+struct ExitKey {
+  char key = 0;  // '0'-'9', '*', '#' or 'A'-'D' (RFC 4733 events 0-15)
+  Destination destination;
+};
+
+// True for the keys a phone can send: 0-9, *, # and A-D.
+bool isDialKey(char key);
+
 struct MemberConfig {
   std::string agent;      // AgentConfig::id
   int level = 0;          // penalty: lower levels are offered calls first
@@ -78,6 +87,7 @@ struct QueueConfig {
   bool refuseJoinEmpty = false;  // refuse new callers while nobody is logged in / all Not available
   Destination onTimeout;         // max wait or wait time 1 reached
   Destination onOverflow;        // wait time 2 reached, join refused (empty or full)
+  std::vector<ExitKey> exitKeys;     // keys that take a waiting caller elsewhere; unique keys
   Duration statsWindow{86'400'000};  // fewest-calls / least-talk-time window, aligned to the epoch
   std::string holdAudio = "ringback";  // "ringback" or a music class
   std::vector<MemberConfig> members;   // member order = order position for ordered strategies

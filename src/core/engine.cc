@@ -100,6 +100,9 @@ Result<void> Engine::callArrived(Time now, const CallArrival& arrival) {
 Result<void> Engine::callerHungUp(Time now, CallId call) {
   return apply(*impl_, now, [&] { return impl_->callerHungUp(call); });
 }
+Result<void> Engine::digitPressed(Time now, CallId call, char key) {
+  return apply(*impl_, now, [&] { return impl_->digitPressed(call, key); });
+}
 Result<void> Engine::agentAnswered(Time now, CallId call, AgentId agent) {
   return apply(*impl_, now, [&] { return impl_->agentAnswered(call, agent); });
 }

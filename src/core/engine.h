@@ -70,6 +70,10 @@ class Engine {
   // The caller hung up: while waiting (ABANDON, RINGCANCELED for rings) or while connected
   // (COMPLETECALLER).
   Result<void> callerHungUp(Time now, CallId call);
+  // The caller pressed `key` (0-9, *, #, A-D). While waiting, a key in the queue's exit_keys
+  // takes the caller to its destination (EXITWITHKEY); any other key, or any key once
+  // connected, changes nothing.
+  Result<void> digitPressed(Time now, CallId call, char key);
   // One of the agent's phones answered an offer of `call`.
   Result<void> agentAnswered(Time now, CallId call, AgentId agent);
   // The offer to `agent` failed before its ring time (busy, declined, unreachable phone).

@@ -138,6 +138,7 @@ class EngineImpl {
   // Inputs (see Engine). `now_` is already set and due timers have run.
   Result<void> callArrived(const CallArrival& arrival);
   Result<void> callerHungUp(CallId call);
+  Result<void> digitPressed(CallId call, char key);
   Result<void> agentAnswered(CallId call, AgentId agent);
   Result<void> ringFailed(CallId call, AgentId agent, RingFailure why);
   Result<void> callEnded(CallId call, Party who);
@@ -211,7 +212,7 @@ class EngineImpl {
   Result<void> refuse(CallState call, const char* reason);
   Destination resolveLoops(const CallState& call, Destination d) const;
   void route(CallState call, QueueId from, const Destination& destination);
-  void exitQueue(CallState& call, EventType type, Destination destination);
+  void exitQueue(CallState& call, EventType type, Destination destination, char key = 0);
   void abandon(CallState& call);
   void onGiveUp(CallState& call, EventType type, const Destination& destination);
   void leaveQueueStructures(CallState& call);

@@ -14,6 +14,8 @@ std::string_view eventName(EventType type) {
       return "EXITEMPTY";
     case EventType::kExitWithTimeout:
       return "EXITWITHTIMEOUT";
+    case EventType::kExitWithKey:
+      return "EXITWITHKEY";
     case EventType::kJoinRefused:
       return "JOINREFUSED";
     case EventType::kRingNoAnswer:
@@ -47,6 +49,7 @@ bool isTerminal(EventType type) {
     case EventType::kAbandon:
     case EventType::kExitEmpty:
     case EventType::kExitWithTimeout:
+    case EventType::kExitWithKey:
     case EventType::kJoinRefused:
     case EventType::kCompleteAgent:
     case EventType::kCompleteCaller:

@@ -2,8 +2,8 @@
 //
 // Names follow Asterisk's queue_log where it has one. Each caller's visit to a queue produces
 // exactly one ENTERQUEUE (or a JOINREFUSED instead) and exactly one terminal event: ABANDON,
-// EXITEMPTY, EXITWITHTIMEOUT, COMPLETEAGENT, COMPLETECALLER, BLINDTRANSFER, ATTENDEDTRANSFER (or
-// JOINREFUSED itself).
+// EXITEMPTY, EXITWITHTIMEOUT, EXITWITHKEY, COMPLETEAGENT, COMPLETECALLER, BLINDTRANSFER,
+// ATTENDEDTRANSFER (or JOINREFUSED itself).
 #pragma once
 
 #include <cstdint>
@@ -21,9 +21,11 @@ enum class EventType : std::uint8_t {
   kAbandon,           // position, originalPosition, wait
   kExitEmpty,         // position, originalPosition, wait, reason = destination
   kExitWithTimeout,   // position, originalPosition, wait, reason = destination
+  kExitWithKey,       // key, position, originalPosition, wait, reason = destination
   kJoinRefused,       // reason = "full" or "empty"; no ENTERQUEUE before it
   kRingNoAnswer,      // agent, ring, reason = "no answer" | "busy" | "declined" | "unreachable"
-  kRingCanceled,      // agent, ring, reason = "caller hung up" | "timeout" | "logged out"
+  kRingCanceled,      // agent, ring, reason = "caller hung up" | "timeout" | "exit key" |
+                      //   "logged out"
   kCompleteAgent,     // agent, wait, talk, originalPosition
   kCompleteCaller,    // agent, wait, talk, originalPosition
   kBlindTransfer,     // agent, wait, talk, originalPosition, reason = target
@@ -51,6 +53,7 @@ struct Event {
   Duration wait{0};
   Duration talk{0};
   Duration ring{0};
+  char key = 0;  // EXITWITHKEY: the key the caller pressed
   std::string reason;
 };
 

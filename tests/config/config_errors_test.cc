@@ -25,7 +25,7 @@ const std::string kQueueKeys =
     "name, extension, strategy, login_code, logout_code, ring_time, ring_count, retry, wrap_up, "
     "max_wait, max_callers, service_level, weight, max_no_answer, wait_time_withdrawn, "
     "wait_time_empty, join_empty, timeout_action, timeout_message, overflow_action, "
-    "overflow_message, stats_window, hold_audio, members";
+    "overflow_message, exit_keys, stats_window, hold_audio, members";
 
 struct ErrorCase {
   std::string name;
@@ -157,6 +157,25 @@ std::vector<ErrorCase> crossTableCases() {
        "t.toml:8: queue 'sales': overflow_action: " + actionError("number:0612345678")},
       {"OverflowToUnknownQueue", head + "overflow_action = \"queue:supprt\"\n",
        "t.toml:8: queue 'sales': overflow_action: unknown queue 'supprt'"},
+      {"ExitKeyNotAKey", head + "exit_keys = { \"1\" = \"hangup\", \"11\" = \"hangup\" }\n",
+       "t.toml:8: queue 'sales': exit_keys: '11' is not a key (expected 0-9, *, # or A-D)"},
+      {"ExitKeyNotAString", head + "exit_keys = { \"1\" = 5 }\n",
+       "t.toml:8: queue 'sales': exit_keys: key '1': expected a destination string like "
+       "\"queue:support\", got integer"},
+      {"ExitKeyBadDestination", head + "exit_keys = { \"#\" = \"voicemal\" }\n",
+       "t.toml:8: queue 'sales': exit_keys: key '#': " + actionError("voicemal")},
+      {"ExitKeyWait", head + "exit_keys = { \"#\" = \"wait\" }\n",
+       "t.toml:8: queue 'sales': exit_keys: key '#': \"wait\" is not a destination for a key"},
+      {"ExitKeyNotATable", head + "exit_keys = \"1\"\n",
+       "t.toml:8: queue 'sales': exit_keys: expected a table of keys to destinations like "
+       "{ \"0\" = \"extension:201\" }, got string"},
+      {"ExitKeyToUnknownQueue",
+       head + "[queue.exit_keys]\n\"1\" = \"hangup\"\n\"2\" = \"queue:x\"\n",
+       "t.toml:10: queue 'sales': exit_keys: key '2': unknown queue 'x'"},
+      {"ExitKeyToItself", head + "exit_keys = { \"0\" = \"queue:sales\" }\n",
+       "t.toml:8: queue 'sales': exit_keys: key '0': a queue cannot send its callers to itself "
+       "(use "
+       "\"wait\" to keep them waiting)"},
       {"TimeoutToItself", head + "timeout_action = \"queue:sales\"\n",
        "t.toml:8: queue 'sales': timeout_action: a queue cannot send its callers to itself (use "
        "\"wait\" to keep them waiting)"},

@@ -222,7 +222,14 @@ TEST(ConfigLoaderTest, LoadsTheDemo) {
 TEST(ConfigLoaderTest, LoadsTheFullExample) {
   Result<core::Config> config = loadConfigFile(CALLQ_SOURCE_DIR "/config/examples/full.toml");
   ASSERT_TRUE(config.has_value()) << config.error().message;
-  EXPECT_FALSE(config->queues.empty());
+  ASSERT_FALSE(config->queues.empty());
+  // Keys in key order; the destinations as written.
+  const std::vector<core::ExitKey>& keys = config->queues[0].exitKeys;
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].key, '0');
+  EXPECT_EQ(core::formatDestination(keys[0].destination), "extension:201");
+  EXPECT_EQ(keys[1].key, '9');
+  EXPECT_EQ(core::formatDestination(keys[1].destination), "queue:support");
 }
 
 TEST(ConfigLoaderTest, MissingFileNamesThePath) {

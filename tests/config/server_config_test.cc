@@ -79,7 +79,12 @@ TEST(ServerConfig, RefusesWhatServeCannotDoYet) {
   EXPECT_NE(errorOf(parse("", "timeout_action = \"hangup\"\ntimeout_message = \"Bye\"\n"))
                 .find("timeout_message: announcements are not supported"),
             std::string::npos);
+  EXPECT_NE(errorOf(parse("", "exit_keys = { \"1\" = \"voicemail\" }\n"))
+                .find("t.toml:15: queue 'sales': exit_keys: key '1': 'voicemail' is not supported"),
+            std::string::npos);
   EXPECT_TRUE(parse("", "timeout_action = \"extension:202\"\n").has_value());
+  EXPECT_TRUE(
+      parse("", "exit_keys = { \"0\" = \"extension:202\", \"#\" = \"hangup\" }\n").has_value());
 }
 
 }  // namespace
