@@ -4,6 +4,7 @@
 #include <sofia-sip/auth_module.h>
 #include <sofia-sip/auth_plugin.h>
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -91,6 +92,7 @@ struct Leg {
   std::uint16_t port = 0;
   SdpMedia remote;
   std::uint32_t agent = kNoAgent;  // agent legs: whose phone
+  std::string contact;             // agent legs: the binding rung
   bool answered = false;           // 2xx sent (caller leg) or received (agent leg)
   bool stopping = false;           // we sent CANCEL or BYE
   bool done = false;               // failed or ended
@@ -554,7 +556,8 @@ struct SipServer::Impl {
   void onInvite(nua_handle_t* nh, const sip_t* sip) {
     const std::string dialled = str(sip->sip_request->rq_url->url_user);
     std::string callerId = sip->sip_from != nullptr ? str(sip->sip_from->a_url->url_user) : "";
-    if (sip->sip_from != nullptr && sip->sip_from->a_display != nullptr) {
+    if (sip->sip_from != nullptr && sip->sip_from->a_display != nullptr &&
+        sip->sip_from->a_display[0] != '\0') {
       callerId = str(sip->sip_from->a_display) + " <" + callerId + ">";
     }
     const auto queue = queueByExtension.find(dialled);
@@ -668,6 +671,7 @@ struct SipServer::Impl {
         destroyLeg(*leg);
         continue;
       }
+      leg->contact = b.contact;
       const std::string to = "<sip:" + config.agents[agent].extension + "@" + options.address + ">";
       const std::string from = "\"" + quotable(fromDisplay) + "\" <sip:callq@" + options.address +
                                ":" + std::to_string(options.port) + ">";
@@ -722,6 +726,41 @@ struct SipServer::Impl {
     impl->rearm();
   }
 
+  void ringFailed(Call& call, const Leg& leg, int status) {
+    const bool othersRinging = std::any_of(call.legs.begin(), call.legs.end(), [&](Leg* l) {
+      return l != &leg && l->agent == leg.agent && !l->done && !l->stopping;
+    });
+    if (othersRinging) {
+      return;
+    }
+    if (call.kind == Call::Kind::kQueue && call.inEngine) {
+      const std::uint64_t id = call.id;
+      const std::uint32_t agent = leg.agent;
+      (void)runtime.input([&](core::Engine& e, Time now) {
+        return e.ringFailed(now, CallId{id}, AgentId{agent}, failureOf(status));
+      });
+    } else if (call.kind == Call::Kind::kDirect && call.bridged == nullptr &&
+               call.caller != nullptr) {
+      media.playOnce(call.caller->ep, Sound::kRefusal);
+    }
+  }
+
+  void forgetUnreachablePhone(const Leg& leg, int status) {
+    const Time now = runtime.now();
+    const auto& phones = registrar.bindings(leg.agent);
+    if (std::none_of(phones.begin(), phones.end(),
+                     [&](const Binding& b) { return b.contact == leg.contact; })) {
+      return;  // already forgotten (another call rang it too) or unregistered
+    }
+    spdlog::warn(
+        "agent '{}': phone {} does not respond ({}): no calls to it until it registers "
+        "again",
+        agentName(leg.agent), leg.contact, status);
+    if (registrar.update(leg.agent, leg.contact, {}, now, now)) {
+      setRegistered(leg.agent, false);
+    }
+  }
+
   void stopRingTimer(Call& call) {
     if (call.ringTimer != nullptr) {
       su_timer_destroy(call.ringTimer);
@@ -743,21 +782,12 @@ struct SipServer::Impl {
       }
       spdlog::info("call {}: phone of agent '{}' answered {}", call->id, agentName(leg.agent),
                    status);
-      const bool othersRinging = std::any_of(call->legs.begin(), call->legs.end(), [&](Leg* l) {
-        return l != &leg && l->agent == leg.agent && !l->done && !l->stopping;
-      });
-      if (othersRinging) {
-        return;
-      }
-      if (call->kind == Call::Kind::kQueue && call->inEngine) {
-        const std::uint64_t id = call->id;
-        const std::uint32_t agent = leg.agent;
-        (void)runtime.input([&](core::Engine& e, Time now) {
-          return e.ringFailed(now, CallId{id}, AgentId{agent}, failureOf(status));
-        });
-      } else if (call->kind == Call::Kind::kDirect && call->bridged == nullptr &&
-                 call->caller != nullptr) {
-        media.playOnce(call->caller->ep, Sound::kRefusal);
+      ringFailed(*call, leg, status);
+      // No answer at all from the phone (sofia's own 408 after its retransmissions, or 503 for a
+      // transport error): forget the phone until it registers again, or every waiting caller
+      // would ring it again at once, for ever.
+      if ((status == 408 || status == 503) && nta_sip_is_internal(sip) != 0) {
+        forgetUnreachablePhone(leg, status);
       }
       return;
     }
@@ -1040,6 +1070,12 @@ struct SipServer::Impl {
         "call {}: {} pressed {}", leg->call->id,
         leg->role == Leg::Role::kCaller ? "caller" : "agent '" + agentName(leg->agent) + "'",
         digit);
+    // A waiting caller's keys go to the engine (exit keys); the agent's only to the caller.
+    if (leg->role == Leg::Role::kCaller && leg->call->inEngine) {
+      const CallId id{leg->call->id};
+      (void)runtime.input(
+          [&](core::Engine& e, Time now) { return e.digitPressed(now, id, digit); });
+    }
   }
 };
 

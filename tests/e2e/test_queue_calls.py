@@ -95,6 +95,7 @@ class QueueCalls(CallqCase):
         caller = self.nsip_caller(tone=1000, hangup_after=6, dtmf="4#", dtmf_after=3)
         self.events.wait(event="ENTERQUEUE", queue="sales")
         self.events.wait(event="CONNECT", queue="sales", agent="bob")
+        self.line(bob, r"^caller-id caller \(sales\)$")  # the caller's user and the queue
         self.line(caller, r"^bye-sent")
         self.events.wait(event="COMPLETECALLER", agent="bob")
         self.line(bob, r"^call-ended 1 bye-received")
@@ -111,6 +112,37 @@ class QueueCalls(CallqCase):
         self.assertLess(tone.first_start(heard_by_caller, 425), tone.first_start(heard_by_caller, 600))
         self.assertGreaterEqual(tone.seconds_of(heard_by_bob, 1000), 2.0,
                                 "agent did not hear the caller: " + tone.summary(heard_by_bob))
+
+    def test_an_exit_key_takes_the_waiting_caller_to_its_destination(self):
+        # bob (sales) has no phone registered, so the caller waits; 5 is not an exit key, 9 is.
+        self.serve("""
+[[queue]]
+name = "sales"
+extension = "600"
+members = [{ agent = "bob", static = true }]
+exit_keys = { "9" = "queue:support", "0" = "hangup" }
+
+[[queue]]
+name = "support"
+extension = "601"
+members = [{ agent = "alice", static = true }]
+""")
+        alice = self.nsip_agent("201", "pw201", tone=700)
+        caller = self.nsip_caller(tone=1000, hangup_after=8, dtmf="59", dtmf_after=2)
+        self.events.wait(event="ENTERQUEUE", queue="sales")
+        exit_event = self.events.wait(event="EXITWITHKEY", queue="sales")
+        self.assertEqual((exit_event["key"], exit_event["reason"]), ("9", "queue:support"))
+        self.server_line(r"caller pressed 5")
+        self.events.wait(event="ENTERQUEUE", queue="support")
+        self.events.wait(event="CONNECT", queue="support", agent="alice")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        heard_by_alice = segments(self.path("agent201.s16"))
+        self.assertGreaterEqual(tone.seconds_of(heard_by_alice, 1000), 2.0,
+                                "alice did not hear the caller: " + tone.summary(heard_by_alice))
+        self.stop_server()
+        self.assertEqual([e["event"] for e in self.events.all(queue="sales")],
+                         ["ENTERQUEUE", "EXITWITHKEY"])
 
     def test_every_phone_of_the_agent_rings_and_the_first_answer_wins(self):
         self.serve(SALES)
@@ -214,6 +246,13 @@ class Faults(CallqCase):
         self.events.wait(event="CONNECT", agent="alice", timeout=40)
         self.line(caller, r"^bye-sent", timeout=40)
         self.line(alice, r"^call-ended 1")
+        # The phone that did not respond is forgotten: the next caller goes straight to alice.
+        self.server_line(r"agent 'bob': phone sip:202@\S+ does not respond \((408|503)\): no calls")
+        self.nsip_caller(name="caller2", hangup_after=2)
+        self.events.wait(event="CONNECT", agent="alice", timeout=40)
+        self.line(alice, r"^call-ended 2")
+        self.stop_server()
+        self.assertEqual(len(self.events.all(event="RINGNOANSWER", agent="bob")), 1)
 
 
 class Codes(CallqCase):
@@ -306,6 +345,7 @@ class OtherPeers(CallqCase):
         self.events.wait(event="CONNECT", agent="bob")
         self.events.wait(event="COMPLETECALLER", agent="bob")
         self.assertEqual(caller.wait(timeout=60), 0, harness.read_text(caller.out_path)[-2000:])
+        self.assertRegex(harness.read_text(self.path("agent_answer.log")), r'from "SIPp caller <sipp> \(sales\)" <')
         self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
 
     def test_baresip_agent_over_tcp_and_baresip_caller(self):

@@ -6,6 +6,7 @@
 # Facts, one per line on stdout (flushed), in this order for an answered call:
 #   registered | register-failed CODE            (CODE 408 = no answer, 503 = transport error)
 #   incoming CALLID FROM_URI
+#   caller-id DISPLAY                               (From's display name, or -)
 #   ringing                                         (180 sent; not for reject modes)
 #   answered                                        (200 OK with SDP sent)
 #   established                                     (ACK received; media starts here)
@@ -203,6 +204,8 @@ sub on_request {
     if ($m eq 'INVITE' && $st->{state} eq 'new') {
         $st->{invite} = [@rest];
         fact('incoming', $st->{callid}, uri_of(scalar $pkt->get_header('from')));
+        my ($display) = (scalar($pkt->get_header('from')) // '') =~ /^\s*"([^"]*)"/;
+        fact('caller-id', $display // '-');
         if ($o{mode} =~ /^reject(\d+)$/) {
             my $c = $1;
             respond($st, $c, $c == 486 ? 'Busy Here' : 'Decline');
