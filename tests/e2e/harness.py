@@ -335,6 +335,7 @@ def nsip_agent_cmd(registrar, user, password, port, **opts):
 
 def nsip_caller_cmd(to, port, **opts):
     """Command line of peers/nsip_caller.pl. opts: tone, rec, dtmf, dtmf_after, hangup_after,
+    hold_after, resume_after,
     codec, cancel_after, answer_timeout, from_ (the From URI), auth_user, auth_pass, max_time,
     verbose=True."""
     if "from_" in opts:
@@ -383,9 +384,8 @@ def sipp_agent_cmd(scenario, registrar, user, password, local_port, workdir, nam
 
 def sipp_caller_cmd(scenario, target, service, local_port, workdir, name=None, duration_ms=None,
                     transport="udp", timeout=120, media_port=None, extra=()):
-    """Command line for caller.xml / caller_cancel.xml: one INVITE to sip:<service>@<target>.
-    duration_ms is -d: the talk time before the BYE (caller.xml) or the ring time before the
-    CANCEL (caller_cancel.xml). Files as for sipp_agent_cmd."""
+    """Command line for caller.xml: one INVITE to sip:<service>@<target>. duration_ms is -d: the
+    talk time before the BYE. Files as for sipp_agent_cmd."""
     _, cmd = _sipp_common(scenario, target, local_port, workdir, name, transport, timeout,
                           media_port)
     cmd += ["-s", service]

@@ -1,8 +1,11 @@
 """End to end: the real `callq serve` against real SIP peers (Perl Net::SIP, SIPp, baresip) on
 loopback. Each test starts its own server with its own configuration; see callq_case.py."""
 
+import math
+import struct
 import time
 import unittest
+import wave
 
 import harness
 import tone
@@ -21,6 +24,11 @@ members = [{ agent = "bob", static = true }, { agent = "alice", static = true }]
 
 CONFIRMATION_HZ = 880  # src/media/audio.cc: the login/logout confirmation beeps
 REFUSAL_HZ = 330       # ... and the low refusal tone
+
+
+def seconds_between(segs, label, start, end):
+    """Seconds of `label` within [start, end] of a recording's segments."""
+    return sum(max(0.0, min(e, end) - max(s, start)) for s, e, l in segs if l == label)
 
 
 def segments(path):
@@ -144,6 +152,69 @@ members = [{ agent = "alice", static = true }]
         self.assertEqual([e["event"] for e in self.events.all(queue="sales")],
                          ["ENTERQUEUE", "EXITWITHKEY"])
 
+    def test_hold_and_resume_on_either_leg(self):
+        # The caller holds 3-6 s after its answer, bob 10-13 s after his: the held side hears
+        # nothing from callq while held, and both hear each other again after each resume.
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202", tone=600, hold_after=11, resume_after=14)
+        caller = self.nsip_caller(tone=1000, hold_after=3, resume_after=6, hangup_after=18)
+        self.events.wait(event="CONNECT", agent="bob")
+        self.line(caller, r"^held recvonly$")
+        self.server_line(r"re-INVITE on call \d+: hold")
+        self.line(caller, r"^resumed sendrecv$")
+        self.line(bob, r"^held recvonly$", timeout=40)
+        self.line(bob, r"^resumed sendrecv$")
+        self.line(caller, r"^bye-sent", timeout=40)
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        self.line(bob, r"^call-ended 1 bye-received")
+        caller_heard = segments(self.path("caller.s16"))
+        bob_heard = segments(self.path("agent202.s16"))
+        for when, (start, end), expect in (
+                ("before the hold", (0.5, 2.5), True), ("while held", (3.5, 5.5), False),
+                ("after the resume", (7.0, 10.0), True), ("while bob holds", (12.0, 13.5), True),
+                ("after bob resumes", (15.0, 17.0), True)):
+            seconds = seconds_between(caller_heard, 600, start, end)
+            if expect:
+                self.assertGreater(seconds, (end - start) * 0.6,
+                                   f"caller, {when}: " + tone.summary(caller_heard))
+            else:
+                self.assertEqual(seconds, 0, f"caller, {when}: " + tone.summary(caller_heard))
+        # bob's recording starts at his ACK, about when the caller's does.
+        for when, (start, end), expect in (
+                ("while the caller holds", (3.5, 5.5), True), ("while held", (11.5, 13.5), False),
+                ("after the resume", (15.0, 17.0), True)):
+            seconds = seconds_between(bob_heard, 1000, start, end)
+            if expect:
+                self.assertGreater(seconds, (end - start) * 0.6,
+                                   f"bob, {when}: " + tone.summary(bob_heard))
+            else:
+                self.assertEqual(seconds, 0, f"bob, {when}: " + tone.summary(bob_heard))
+
+    def test_music_on_hold_from_a_file_until_the_agent_answers(self):
+        # A 44.1 kHz stereo WAV of a 500 Hz tone: callq converts it to 8 kHz mono G.711.
+        music = self.path("hold.wav")
+        with wave.open(music, "wb") as w:
+            w.setnchannels(2)
+            w.setsampwidth(2)
+            w.setframerate(44100)
+            frames = (int(8000 * math.sin(2 * math.pi * 500 * i / 44100)) for i in range(44100 * 4))
+            w.writeframes(b"".join(struct.pack("<hh", v, v) for v in frames))
+        self.serve(SALES.replace('strategy = "linear"', 'strategy = "linear"\nhold_audio = "tune"'),
+                   extra='[music]\ntune = "hold.wav"\n')
+        caller = self.nsip_caller(tone=1000, hangup_after=10)
+        self.events.wait(event="ENTERQUEUE", queue="sales")
+        time.sleep(4)  # nobody registered: the caller waits with the music
+        self.nsip_agent("202", "pw202", tone=600)
+        self.events.wait(event="CONNECT", agent="bob")
+        self.line(caller, r"^bye-sent", timeout=40)
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        heard = tone.dominant_segments(self.path("caller.s16"), "s16", freqs=[425, 500, 600])
+        self.assertGreaterEqual(seconds_between(heard, 500, 0, 4), 3.0, tone.summary(heard))
+        self.assertEqual(tone.seconds_of(heard, 425), 0, "ringback instead of music: " +
+                         tone.summary(heard))
+        self.assertGreaterEqual(tone.seconds_of(heard, 600), 2.0, "no agent: " + tone.summary(heard))
+        self.assertLess(tone.first_start(heard, 500), tone.first_start(heard, 600))
+
     def test_every_phone_of_the_agent_rings_and_the_first_answer_wins(self):
         self.serve(SALES)
         desk = self.nsip_agent("202", "pw202", name="desk", mode="ignore")
@@ -197,13 +268,20 @@ class Faults(CallqCase):
         self.events.wait(event="COMPLETECALLER", agent=agent_name)
 
     def test_caller_hangs_up_while_the_agent_rings(self):
+        # Bob has two phones; both ring and both are cancelled.
         self.serve(SALES)
-        bob = self.nsip_agent("202", "pw202", mode="ignore")
+        desk = self.nsip_agent("202", "pw202", name="desk", mode="ignore")
+        mobile = self.nsip_agent("202", "pw202", name="mobile", mode="ignore")
         caller = self.nsip_caller(hangup_after=2)
-        self.line(bob, r"^ringing")
+        self.line(desk, r"^ringing")
+        self.line(mobile, r"^ringing")
         self.line(caller, r"^bye-sent")
         self.events.wait(event="ABANDON", queue="sales")
-        self.line(bob, r"^cancelled")
+        self.line(desk, r"^cancelled")
+        self.line(mobile, r"^cancelled")
+        self.stop_server()
+        self.assertEqual([(e["agent"], e["reason"]) for e in self.events.all(event="RINGCANCELED")],
+                         [("bob", "caller hung up")])
 
     def test_agent_rejects_busy_and_decline(self):
         self.serve(SALES)
@@ -315,6 +393,22 @@ class DirectCalls(CallqCase):
         self.stop_server()
         self.assertEqual(self.events.all(event="ENTERQUEUE"), [])
 
+    def test_a_rejected_direct_call_gets_the_refusal_and_the_agent_stays_free(self):
+        self.serve(SALES)
+        busy = self.nsip_agent("202", "pw202", name="busy-phone", mode="reject486")
+        caller = self.nsip_caller(to="202", tone=1000)
+        self.line(busy, r"^rejected 486")
+        self.line(caller, r"^bye-received", timeout=20)  # callq hangs up after the refusal tone
+        heard = segments(self.path("caller.s16"))
+        self.assertGreaterEqual(tone.seconds_of(heard, REFUSAL_HZ), 0.5, tone.summary(heard))
+        busy.stop()
+        self.line(busy, r"^exit")
+        # Bob's other phone then takes a queue call: the refused direct call left him free.
+        self.nsip_agent("202", "pw202", name="desk", tone=600)
+        self.nsip_caller(name="queue-caller", hangup_after=2)
+        self.events.wait(event="CONNECT", agent="bob", timeout=40)
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+
     def test_unknown_number_gets_404(self):
         self.serve(SALES)
         caller = self.nsip_caller(to="999")
@@ -324,7 +418,7 @@ class DirectCalls(CallqCase):
 class OtherPeers(CallqCase):
     """The same server with SIPp (exact message flows) and baresip (a real softphone, over TCP)."""
 
-    def test_sipp_agents_busy_decline_and_answer(self):
+    def test_sipp_agents_busy_decline_no_answer_and_answer(self):
         self.serve(SALES)
         for scenario, reason in (("agent_busy", "busy"), ("agent_decline", "declined")):
             port = harness.free_port("both")
@@ -335,6 +429,17 @@ class OtherPeers(CallqCase):
             self.events.wait(event="RINGNOANSWER", agent="bob", reason=reason)
             self.events.wait(event="ABANDON")
             self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
+        # Rings for ever: after ring_time (4 s) callq CANCELs; the caller leaves before the retry.
+        port = harness.free_port("both")
+        agent = self.start("agent_noanswer", harness.sipp_agent_cmd(
+            "agent_noanswer", self.registrar, "202", "pw202", port, self.workdir))
+        self.server_line(rf"agent 'bob': phone sip:202@127\.0\.0\.1:{port}\S* registered")
+        self.nsip_caller(name="caller-noanswer", hangup_after=4.5)
+        ring = self.events.wait(event="RINGNOANSWER", agent="bob", reason="no answer")
+        self.assertGreaterEqual(ring["ring_ms"], 4000)
+        self.events.wait(event="ABANDON")
+        self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
+        self.assertIn("cancelled", harness.read_text(self.path("agent_noanswer.log")))
         port = harness.free_port("both")
         agent = self.start("agent_answer", harness.sipp_agent_cmd(
             "agent_answer", self.registrar, "202", "pw202", port, self.workdir))

@@ -17,7 +17,8 @@ use Net::SIP::SDP;
 use Net::SIP::Util qw(create_rtp_sockets sip_hdrval2parts);
 
 our @EXPORT_OK = qw(fact note set_verbose ulaw_encode alaw_encode g711_decode_table
-    make_tone_source make_recorder media_init choose_codec build_answer_sdp uri_of rec_path);
+    make_tone_source make_recorder media_init choose_codec build_answer_sdp uri_of rec_path
+    hold_reinvite);
 
 my $VERBOSE = 0;
 my $T0 = Time::HiRes::time();
@@ -263,6 +264,26 @@ sub media_init {
         }
     };
     return [ $sub, $opt ];
+}
+
+# A re-INVITE in the call: on hold (our SDP with c=0.0.0.0, Net::SIP's call_on_hold) or back.
+# Net::SIP restarts the call's media (tone and recording) once it is answered. Facts:
+# "WHAT DIR" (DIR: the answer's direction, sendrecv when none) or "WHAT failed CODE".
+sub hold_reinvite {
+    my ($call, $what, $hold) = @_;
+    note("re-INVITE: $what");
+    # Net::SIP 0.835 keeps offering the held SDP after call_on_hold: give back the saved one.
+    my $saved = $call->{param}{_sdp_saved};
+    $call->reinvite(call_on_hold => $hold, (!$hold && $saved ? (sdp => $saved) : ()), cb_final => sub {
+        my ($status, undef, %info) = @_;
+        if ($status ne 'OK') {
+            fact("$what failed " . ($info{code} || 503));
+            return;
+        }
+        my ($dir) = ($info{packet} ? $info{packet}->as_string : '')
+            =~ /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m;
+        fact("$what " . ($dir // 'sendrecv'));
+    });
 }
 
 1;

@@ -17,6 +17,8 @@
 #                                                    has neither PCMU nor PCMA, 480 when the agent
 #                                                    exits while ringing)
 #   reinvite                                        (re-INVITE in the call, answered 200)
+#   held DIR | resumed DIR                          (--hold-after / --resume-after: our re-INVITE
+#                                                    was answered; DIR = the answer's direction)
 #   call-ended N REASON                             (N = calls ended so far; REASON one of
 #                                                    bye-received, bye-sent, cancelled, rejected)
 #   unregistered | unregister-failed CODE           (with --unregister-at-exit)
@@ -29,13 +31,14 @@ use lib $FindBin::Bin;
 use Getopt::Long qw(GetOptions);
 use Net::SIP;
 use Net::SIP::Debug;
-use NsipPeer qw(fact note set_verbose uri_of rec_path make_recorder media_init choose_codec build_answer_sdp);
+use NsipPeer qw(fact note set_verbose uri_of rec_path make_recorder media_init choose_codec build_answer_sdp
+    hold_reinvite);
 
 my %o = (
     registrar => '127.0.0.1:5060', user => 'agent1', pass => '', port => 0, expires => 600,
     mode => 'answer', 'answer-after' => 0, tone => 600, rec => '', dtmf => '', 'dtmf-after' => 1,
     'hangup-after' => 0, calls => 0, 'unregister-at-exit' => 0, domain => '', verbose => 0, debug => 0,
-    'ring' => 1, 'max-time' => 0, codec => '',
+    'ring' => 1, 'max-time' => 0, codec => '', 'hold-after' => 0, 'resume-after' => 0,
 );
 my $usage = <<"EOT";
 usage: nsip_agent.pl --registrar HOST:PORT --user U --pass P --port LOCALPORT [options]
@@ -51,6 +54,8 @@ usage: nsip_agent.pl --registrar HOST:PORT --user U --pass P --port LOCALPORT [o
                         from the ACK; "%n" in FILE = call number, else calls are appended
   --dtmf DIGITS         RFC 4733 digits to send --dtmf-after S after the ACK (default 1 s)
   --hangup-after S      send BYE S seconds after the ACK (default: never)
+  --hold-after S        re-INVITE putting the call on hold (c=0.0.0.0) S seconds after the ACK
+  --resume-after S      re-INVITE taking it off hold S seconds after the ACK
   --calls N             exit after N calls ended (default: unlimited)
   --unregister-at-exit  REGISTER with expires 0 before exiting (also on SIGTERM/SIGINT)
   --max-time S          exit after S seconds whatever happens (default: never)
@@ -58,7 +63,8 @@ usage: nsip_agent.pl --registrar HOST:PORT --user U --pass P --port LOCALPORT [o
 EOT
 GetOptions(\%o, 'registrar=s', 'user=s', 'pass=s', 'port=i', 'expires=i', 'domain=s', 'mode=s',
     'answer-after=f', 'ring!', 'tone=f', 'codec=s', 'rec=s', 'dtmf=s', 'dtmf-after=f', 'hangup-after=f',
-    'calls=i', 'unregister-at-exit!', 'max-time=f', 'verbose!', 'debug=i',
+    'calls=i', 'unregister-at-exit!', 'max-time=f', 'verbose!', 'debug=i', 'hold-after=f',
+    'resume-after=f',
     'help' => sub { print $usage; exit 0 }) or die $usage;
 @ARGV and die "unexpected arguments: @ARGV\n$usage";
 $o{mode} =~ /^(answer|reject486|reject603|ignore)$/ or die "bad --mode $o{mode}\n";
@@ -183,6 +189,13 @@ sub on_established {
             } or fact("dtmf-failed $@");
         });
     }
+    for ([ 'hold-after', 'held', 1 ], [ 'resume-after', 'resumed', 0 ]) {
+        my ($opt, $what, $hold) = @$_;
+        next unless $o{$opt} > 0;
+        push @{ $st->{timers} }, $ua->add_timer($o{$opt}, sub {
+            hold_reinvite($call, $what, $hold) unless $st->{ended};
+        });
+    }
     if ($o{'hangup-after'} > 0) {
         push @{ $st->{timers} }, $ua->add_timer($o{'hangup-after'}, sub {
             return if $st->{ended};
@@ -246,10 +259,8 @@ sub on_request {
         end_call($st, 'cancelled');
         return;
     }
-    if ($m eq 'BYE') {       # Net::SIP already answered 200
-        fact('bye-received');
+    if ($m eq 'BYE') {       # Net::SIP already answered 200; its recv_bye reports it
         $call->receive(@rest);
-        end_call($st, 'bye-received');
         return;
     }
     return $call->receive(@rest);
@@ -268,6 +279,8 @@ $ua->listen(
         $st->{recorder} = make_recorder($path, $o{rec} !~ /%n/ && $n_calls > 1) if defined $path;
         $call->set_param(
             init_media => media_init({ tone => $o{tone}, recorder => $st->{recorder} }),
+            # also after our own re-INVITE, whose dialog callback bypasses on_request
+            recv_bye   => sub { return if $st->{ended}; fact('bye-received'); end_call($st, 'bye-received') },
             rtp_param  => [ 0, 160, 0.02, 'PCMU/8000' ],
         );
         return sub { on_request($st, @_) };

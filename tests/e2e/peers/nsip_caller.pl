@@ -9,6 +9,9 @@
 #   failed CODE                   (final non-2xx; 408 = no final answer, 503 = transport error)
 #   dtmf D                        (one per RFC 4733 digit received)
 #   dtmf-sent DIGITS
+#   held DIR / resumed DIR        (with --hold-after / --resume-after: the re-INVITE putting the
+#                                  call on hold (c=0.0.0.0) or back was answered 2xx; DIR is the
+#                                  answer's direction, e.g. recvonly; "held failed CODE" otherwise)
 #   cancel-sent / cancelled       (with --cancel-after: CANCEL sent / its INVITE got 487 or the
 #                                  CANCEL was answered)
 #   bye-received | bye-sent
@@ -22,12 +25,13 @@ use lib $FindBin::Bin;
 use Getopt::Long qw(GetOptions);
 use Net::SIP;
 use Net::SIP::Debug;
-use NsipPeer qw(fact note set_verbose make_recorder media_init);
+use NsipPeer qw(fact note set_verbose make_recorder media_init hold_reinvite);
 
 my %o = (
     to => '', from => 'sip:caller@127.0.0.1', port => 0, tone => 1000, rec => '', dtmf => '',
     'dtmf-after' => 2, 'hangup-after' => 0, codec => 'pcmu', 'cancel-after' => 0,
     'answer-timeout' => 60, 'max-time' => 0, 'auth-user' => '', 'auth-pass' => '',
+    'hold-after' => 0, 'resume-after' => 0,
     verbose => 0, debug => 0,
 );
 my $usage = <<"EOT";
@@ -39,6 +43,8 @@ usage: nsip_caller.pl --to sip:600\@127.0.0.1:PORT --port LOCALPORT [options]
                         aligned from the 200 OK
   --dtmf DIGITS         RFC 4733 digits sent --dtmf-after S after the answer (default 2 s)
   --hangup-after S      BYE S seconds after the answer (default: wait for the peer's BYE)
+  --hold-after S        re-INVITE putting the call on hold (c=0.0.0.0) S seconds after the answer
+  --resume-after S      re-INVITE taking it off hold S seconds after the answer
   --cancel-after S      CANCEL if no final answer S seconds after the INVITE
   --answer-timeout S    give up (CANCEL) after S seconds without a final answer (default 60)
   --auth-user U --auth-pass P   credentials if the server challenges the INVITE
@@ -47,6 +53,7 @@ usage: nsip_caller.pl --to sip:600\@127.0.0.1:PORT --port LOCALPORT [options]
 EOT
 GetOptions(\%o, 'to=s', 'from=s', 'port=i', 'tone=f', 'rec=s', 'dtmf=s', 'dtmf-after=f',
     'hangup-after=f', 'codec=s', 'cancel-after=f', 'answer-timeout=f', 'max-time=f',
+    'hold-after=f', 'resume-after=f',
     'auth-user=s', 'auth-pass=s', 'verbose!', 'debug=i',
     'help' => sub { print $usage; exit 0 }) or do { print STDERR $usage; exit 2 };
 @ARGV and do { print STDERR "unexpected arguments: @ARGV\n$usage"; exit 2 };
@@ -92,6 +99,8 @@ sub send_cancel {
         or finish('cancel-failed', 1);
 }
 
+sub reinvite { my ($what, $hold) = @_; hold_reinvite($call, $what, $hold) if $state eq 'connected' }
+
 $call = $ua->invite($o{to},
     rtp_param      => [ $pt, 160, 0.02, $pt == 8 ? 'PCMA/8000' : 'PCMU/8000' ],
     init_media     => media_init({ tone => $o{tone}, recorder => $rec }),
@@ -124,6 +133,10 @@ $call = $ua->invite($o{to},
                 });
             }
             push @timers, $ua->add_timer($o{'hangup-after'}, \&hang_up) if $o{'hangup-after'} > 0;
+            push @timers, $ua->add_timer($o{'hold-after'}, sub { reinvite('held', 1) })
+                if $o{'hold-after'} > 0;
+            push @timers, $ua->add_timer($o{'resume-after'}, sub { reinvite('resumed', 0) })
+                if $o{'resume-after'} > 0;
             return;
         }
         my $code = $info{code} || ($info{errno} && $info{errno} == 110 ? 408 : 503);
