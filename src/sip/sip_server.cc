@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -23,6 +24,7 @@
 #include <optional>
 #include <random>
 #include <unordered_map>
+#include <utility>
 
 #include "sip/registrar.h"
 #include "sip/sdp.h"
@@ -107,10 +109,11 @@ struct Call {
   Leg* caller = nullptr;
   std::vector<Leg*> legs;  // outgoing legs to agents' phones
   Leg* bridged = nullptr;
-  std::uint32_t directAgent = kNoAgent;  // direct calls: the agent rung
-  su_timer_t* ringTimer = nullptr;       // direct calls: gives up after kDirectRingTime
-  bool inEngine = false;                 // a queue call the engine still holds
-  bool directConnected = false;          // a direct call told the engine otherCallStarted
+  std::uint32_t directAgent = kNoAgent;   // direct calls: the agent rung
+  su_timer_t* ringTimer = nullptr;        // direct calls: gives up after kDirectRingTime
+  bool inEngine = false;                  // a queue call the engine still holds
+  bool directConnected = false;           // a direct call told the engine otherCallStarted
+  std::uint32_t callingAgent = kNoAgent;  // placed from this agent's registered phone: busy
   std::string callerId;
   SipServer::Impl* impl = nullptr;
 };
@@ -598,6 +601,16 @@ struct SipServer::Impl {
     Leg* leg = newLeg(Leg::Role::kCaller, nh, call);
     call->caller = leg;
     leg->remote = *offer;
+    if (kind != Call::Kind::kCode) {
+      // An agent calling from a registered phone is busy for queue calls meanwhile, so that a
+      // queue never offers an agent their own call.
+      if (const std::optional<std::uint32_t> from = callingAgent(sip)) {
+        call->callingAgent = *from;
+        spdlog::info("call {}: placed by agent '{}'", call->id, agentName(*from));
+        (void)runtime.input(
+            [&](core::Engine& e, Time now) { return e.otherCallStarted(now, AgentId{*from}); });
+      }
+    }
     if (!openMedia(*leg, 0)) {
       nua_respond(nh, 503, "No media ports left", NUTAG_WITH_THIS(nua), TAG_END());
       leg->done = true;
@@ -620,6 +633,26 @@ struct SipServer::Impl {
         ringDirect(*call, agent->second);
         break;
     }
+  }
+
+  // The agent whose registered phone sent this INVITE: From names the agent and Contact is one of
+  // the agent's bindings.
+  std::optional<std::uint32_t> callingAgent(const sip_t* sip) {
+    if (sip->sip_from == nullptr || sip->sip_contact == nullptr) {
+      return std::nullopt;
+    }
+    const auto agent = agentByUser.find(str(sip->sip_from->a_url->url_user));
+    if (agent == agentByUser.end()) {
+      return std::nullopt;
+    }
+    char* url = url_as_string(home, sip->sip_contact->m_url);
+    const std::string contact = str(url);
+    su_free(home, url);
+    const auto& phones = registrar.bindings(agent->second);
+    return std::any_of(phones.begin(), phones.end(),
+                       [&](const Binding& b) { return b.contact == contact; })
+               ? std::optional(agent->second)
+               : std::nullopt;
   }
 
   void startQueueCall(Call& call, std::uint32_t queue) {
@@ -956,6 +989,11 @@ struct SipServer::Impl {
       std::erase(call->legs, &leg);
       if (call->caller == &leg) {
         call->caller = nullptr;
+        if (call->callingAgent != kNoAgent) {
+          const std::uint32_t agent = std::exchange(call->callingAgent, kNoAgent);
+          (void)runtime.input(
+              [&](core::Engine& e, Time now) { return e.otherCallEnded(now, AgentId{agent}); });
+        }
       }
       if (call->bridged == &leg) {
         call->bridged = nullptr;

@@ -453,6 +453,29 @@ class OtherPeers(CallqCase):
         self.assertRegex(harness.read_text(self.path("agent_answer.log")), r'from "SIPp caller <sipp> \(sales\)" <')
         self.assertEqual(agent.wait(timeout=60), 0, harness.read_text(agent.out_path)[-2000:])
 
+    def test_an_agent_calling_a_queue_is_busy_meanwhile(self):
+        # alice's softphone calls sales, where she is the only agent with a phone: she is busy
+        # on her own call, so the queue does not offer it to her; then she is free again.
+        import baresip
+        self.serve(SALES)
+        alice = baresip.Baresip(self.path("alice"), harness.free_port("both", span=2),
+                                baresip.agent_account("201", "pw201", self.registrar), tone_hz=600)
+        alice.start()
+        self.addCleanup(alice.stop)
+        alice.wait_registered()
+        alice.dial(f"sip:600@{self.registrar}")
+        self.server_line(r"call \d+: placed by agent 'alice'")
+        self.events.wait(event="ENTERQUEUE", queue="sales")
+        time.sleep(3)  # several ringing rounds' worth: nobody to ring
+        alice.hangup()
+        self.events.wait(event="ABANDON", queue="sales")
+        self.nsip_caller(name="next", hangup_after=2)
+        self.events.wait(event="CONNECT", agent="alice", timeout=40)
+        self.events.wait(event="COMPLETECALLER", agent="alice")
+        self.stop_server()
+        self.assertEqual([e["event"] for e in self.events.all(agent="alice")],
+                         ["CONNECT", "COMPLETECALLER"])
+
     def test_baresip_agent_over_tcp_and_baresip_caller(self):
         import baresip
         self.serve(SALES)
