@@ -375,6 +375,66 @@ members = [{ agent = "bob" }]
         self.assertEqual(harness.read_json_events(self.events_path), [])
 
 
+class Overflow(CallqCase):
+    """Timeout and overflow actions that callq serve performs: another queue, an extension,
+    hang up."""
+
+    QUEUES = """
+[[queue]]
+name = "sales"
+extension = "600"
+members = [{ agent = "bob", static = true }]
+max_wait = 2
+timeout_action = "queue:support"
+
+[[queue]]
+name = "support"
+extension = "601"
+members = [{ agent = "carol", static = true }]
+
+[[queue]]
+name = "nights"
+extension = "602"
+members = [{ agent = "dave" }]
+wait_time_empty = 0
+overflow_action = "extension:201"
+
+[[queue]]
+name = "closed"
+extension = "603"
+join_empty = "refuse"
+overflow_action = "hangup"
+"""
+
+    def test_timeout_to_another_queue_overflow_to_an_extension_and_hang_up(self):
+        self.serve(self.QUEUES)
+        # sales: bob has no phone; after max_wait the caller moves to support, where carol answers.
+        carol = self.nsip_agent("203", "pw203", tone=700)
+        caller = self.nsip_caller(name="to-support", tone=1000, hangup_after=6)
+        timeout = self.events.wait(event="EXITWITHTIMEOUT", queue="sales")
+        self.assertEqual(timeout["reason"], "queue:support")
+        self.assertGreaterEqual(timeout["wait_ms"], 2000)
+        self.events.wait(event="ENTERQUEUE", queue="support")
+        self.events.wait(event="CONNECT", queue="support", agent="carol")
+        self.line(caller, r"^bye-sent")
+        self.events.wait(event="COMPLETECALLER", agent="carol")
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("to-support.s16")), 700), 1.5)
+        # nights: dave is not logged in; the caller leaves at once for alice's extension.
+        alice = self.nsip_agent("201", "pw201", tone=600)
+        caller = self.nsip_caller(to="602", name="to-alice", tone=1000, hangup_after=4)
+        overflow = self.events.wait(event="EXITEMPTY", queue="nights")
+        self.assertEqual(overflow["reason"], "extension:201")
+        self.line(alice, r"^established")
+        self.line(caller, r"^bye-sent")
+        self.line(alice, r"^call-ended 1 bye-received")
+        self.assertGreaterEqual(tone.seconds_of(segments(self.path("to-alice.s16")), 600), 1.5)
+        # closed: nobody is a member; the caller is refused and callq hangs up.
+        caller = self.nsip_caller(to="603", name="refused")
+        refused = self.events.wait(event="JOINREFUSED", queue="closed")
+        self.assertEqual(refused["reason"], "empty")
+        self.line(caller, r"^bye-received")
+
+
 class DirectCalls(CallqCase):
     def test_dialling_an_agents_extension_rings_their_phones(self):
         self.serve(SALES)
