@@ -137,20 +137,20 @@ int runServe(const ServeArgs& args) {
     }
   });
 
-  sip::SipServer* sipServer = nullptr;
   media::MediaOptions mediaOptions;
   mediaOptions.address = cfg.sip.address;
   mediaOptions.portMin = cfg.sip.rtpMin;
   mediaOptions.portMax = cfg.sip.rtpMax;
   mediaOptions.threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
   media::MediaCallbacks callbacks;
-  callbacks.onDigit = [&sipServer](media::EndpointId ep, char digit) {
-    if (sip::SipServer* s = sipServer) {
+  // Media threads reach the SIP thread through gServer (null before start and after the stop).
+  callbacks.onDigit = [](media::EndpointId ep, char digit) {
+    if (sip::SipServer* s = gServer.load()) {
       s->post([s, ep, digit] { s->onDigit(ep, digit); });
     }
   };
-  callbacks.onPlayed = [&sipServer](media::EndpointId ep) {
-    if (sip::SipServer* s = sipServer) {
+  callbacks.onPlayed = [](media::EndpointId ep) {
+    if (sip::SipServer* s = gServer.load()) {
       s->post([s, ep] { s->onPlayed(ep); });
     }
   };
@@ -187,15 +187,13 @@ int runServe(const ServeArgs& args) {
     fmt::print(stderr, "{}\n", server.error().message);
     return 1;
   }
-  sipServer = server->get();
-  gServer = sipServer;
+  gServer = server->get();
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   spdlog::info("callq serving {} on sip:{}:{} (UDP and TCP), RTP ports {}-{}", args.config,
                cfg.sip.address, cfg.sip.port, cfg.sip.rtpMin, cfg.sip.rtpMax);
   (*server)->run();
   gServer = nullptr;
-  sipServer = nullptr;
   // Closes of the last legs may still be queued on media threads: give them a moment, so the
   // count below is what was really left open.
   for (int i = 0; i < 100 && (*mediaServer)->openEndpoints() > 0; ++i) {

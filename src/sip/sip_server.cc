@@ -297,12 +297,21 @@ struct SipServer::Impl {
     }
   }
 
-  std::string agentName(std::uint32_t agent) const {
+  // An engine input whose outcome the SIP side does not branch on. A refusal means the two sides
+  // disagree about a call or an agent: logged, never silently dropped.
+  template <typename F>
+  void tell(F&& f) {
+    if (Result<void> ok = runtime.input(std::forward<F>(f)); !ok) {
+      spdlog::warn("engine refused an input from SIP: {}", ok.error().message);
+    }
+  }
+
+  const std::string& agentName(std::uint32_t agent) const {
     return runtime.engine().config().agents.at(agent).id;
   }
 
   void setRegistered(std::uint32_t agent, bool registered) {
-    (void)runtime.input([&](core::Engine& e, Time now) {
+    tell([&](core::Engine& e, Time now) {
       return e.setRegistered(now, AgentId{agent}, registered);
     });
   }
@@ -449,19 +458,26 @@ struct SipServer::Impl {
     if (contacts != nullptr && contacts->m_url->url_type == url_any) {  // "Contact: *"
       changed = registrar.removeAll(*agent);
     } else {
-      for (const sip_contact_t* m = contacts; m != nullptr; m = m->m_next) {
-        std::uint32_t expires = sip->sip_expires != nullptr ? sip->sip_expires->ex_delta : 3600;
+      const auto expiresOf = [&](const sip_contact_t* m) -> std::uint32_t {
         if (m->m_expires != nullptr) {
-          expires = static_cast<std::uint32_t>(std::strtoul(m->m_expires, nullptr, 10));
+          return static_cast<std::uint32_t>(std::strtoul(m->m_expires, nullptr, 10));
         }
-        if (expires != 0 && expires < options.minExpires) {
+        return sip->sip_expires != nullptr ? static_cast<std::uint32_t>(sip->sip_expires->ex_delta)
+                                           : 3600;
+      };
+      // All or nothing: one too-short contact refuses the whole REGISTER.
+      for (const sip_contact_t* m = contacts; m != nullptr; m = m->m_next) {
+        if (const std::uint32_t expires = expiresOf(m);
+            expires != 0 && expires < options.minExpires) {
           const std::string minimum = std::to_string(options.minExpires);
           nua_respond(nh, 423, "Interval Too Brief", NUTAG_WITH_THIS(nua),
                       SIPTAG_MIN_EXPIRES_STR(minimum.c_str()), TAG_END());
           nua_handle_destroy(nh);
           return;
         }
-        expires = std::min(expires, options.maxExpires);
+      }
+      for (const sip_contact_t* m = contacts; m != nullptr; m = m->m_next) {
+        const std::uint32_t expires = std::min(expiresOf(m), options.maxExpires);
         char* url = url_as_string(home, m->m_url);
         const std::string contact = str(url);
         su_free(home, url);
@@ -569,15 +585,16 @@ struct SipServer::Impl {
     const bool isAgentExtension =
         agent != agentByUser.end() &&
         runtime.engine().config().agents[agent->second].extension == dialled;
-    if (queue == queueByExtension.end() && code == codes.end() && !isAgentExtension &&
-        !dialled.starts_with("*")) {
+    // Configured codes (any dialable string), and every other star code, which gets a refusal.
+    const bool isCode = code != codes.end() || dialled.starts_with("*");
+    if (queue == queueByExtension.end() && !isCode && !isAgentExtension) {
       spdlog::info("sip: INVITE for '{}' from {}: no such extension", dialled, callerId);
       nua_respond(nh, 404, "No such extension", NUTAG_WITH_THIS(nua), TAG_END());
       nua_handle_destroy(nh);
       return;
     }
     std::optional<std::uint32_t> codeAgent;
-    if (dialled.starts_with("*")) {
+    if (isCode && queue == queueByExtension.end()) {
       codeAgent = authenticate(nh, sip, true);  // the code acts for the authenticated agent
       if (!codeAgent) {
         nua_handle_destroy(nh);
@@ -607,8 +624,7 @@ struct SipServer::Impl {
       if (const std::optional<std::uint32_t> from = callingAgent(sip)) {
         call->callingAgent = *from;
         spdlog::info("call {}: placed by agent '{}'", call->id, agentName(*from));
-        (void)runtime.input(
-            [&](core::Engine& e, Time now) { return e.otherCallStarted(now, AgentId{*from}); });
+        tell([&](core::Engine& e, Time now) { return e.otherCallStarted(now, AgentId{*from}); });
       }
     }
     if (!openMedia(*leg, 0)) {
@@ -629,7 +645,6 @@ struct SipServer::Impl {
         runCode(*call, dialled, *codeAgent);
         break;
       case Call::Kind::kDirect:
-        media.playHold(leg->ep, kRingback);
         ringDirect(*call, agent->second);
         break;
     }
@@ -730,6 +745,7 @@ struct SipServer::Impl {
   void ringDirect(Call& call, std::uint32_t agent) {
     call.kind = Call::Kind::kDirect;
     call.directAgent = agent;
+    media.playHold(call.caller->ep, kRingback);  // also after a queue's queue music
     spdlog::info("call {}: {} for agent '{}' directly", call.id, call.callerId, agentName(agent));
     if (ringPhones(call, agent, call.callerId) == 0) {
       spdlog::info("call {}: agent '{}' has no registered phone", call.id, agentName(agent));
@@ -769,7 +785,7 @@ struct SipServer::Impl {
     if (call.kind == Call::Kind::kQueue && call.inEngine) {
       const std::uint64_t id = call.id;
       const std::uint32_t agent = leg.agent;
-      (void)runtime.input([&](core::Engine& e, Time now) {
+      tell([&](core::Engine& e, Time now) {
         return e.ringFailed(now, CallId{id}, AgentId{agent}, failureOf(status));
       });
     } else if (call.kind == Call::Kind::kDirect && call.bridged == nullptr &&
@@ -855,8 +871,7 @@ struct SipServer::Impl {
       stopRingTimer(*call);
       call->directConnected = true;
       const std::uint32_t agent = leg.agent;
-      (void)runtime.input(
-          [&](core::Engine& e, Time now) { return e.otherCallStarted(now, AgentId{agent}); });
+      tell([&](core::Engine& e, Time now) { return e.otherCallStarted(now, AgentId{agent}); });
     }
   }
 
@@ -912,13 +927,12 @@ struct SipServer::Impl {
     const bool wasDone = leg.done;
     leg.done = true;
     Call* call = leg.call;
-    if (call != nullptr && !wasDone && !leg.stopping) {
-      if (leg.role == Leg::Role::kCaller) {
-        callerGone(*call);
-      } else if (call->bridged == &leg) {
+    if (call != nullptr && !wasDone && leg.role == Leg::Role::kCaller) {
+      callerGone(*call);  // also when we hung up (shutdown): the engine closes the call
+    } else if (call != nullptr && !wasDone && !leg.stopping) {
+      if (call->bridged == &leg) {
         agentGone(*call, leg);
-      } else if (!leg.stopping && !leg.answered && call->kind == Call::Kind::kQueue &&
-                 call->inEngine) {
+      } else if (!leg.answered) {
         // Ended without a final response we saw (transport error): the phone is unreachable.
         onInviteResponse(leg, 503, nullptr);
       }
@@ -932,7 +946,7 @@ struct SipServer::Impl {
       call.inEngine = false;
       const bool connected = call.bridged != nullptr;
       spdlog::info("call {}: caller hung up{}", id, connected ? "" : " while waiting");
-      (void)runtime.input([&](core::Engine& e, Time now) {
+      tell([&](core::Engine& e, Time now) {
         return connected ? e.callEnded(now, CallId{id}, core::Party::kCaller)
                          : e.callerHungUp(now, CallId{id});
       });
@@ -952,7 +966,7 @@ struct SipServer::Impl {
     spdlog::info("call {}: agent '{}' hung up", id, agentName(leg.agent));
     if (call.kind == Call::Kind::kQueue && call.inEngine) {
       call.inEngine = false;
-      (void)runtime.input([&](core::Engine& e, Time now) {
+      tell([&](core::Engine& e, Time now) {
         return e.callEnded(now, CallId{id}, core::Party::kAgent);
       });
     }
@@ -971,8 +985,7 @@ struct SipServer::Impl {
     if (call.directConnected) {
       call.directConnected = false;
       const std::uint32_t agent = call.directAgent;
-      (void)runtime.input(
-          [&](core::Engine& e, Time now) { return e.otherCallEnded(now, AgentId{agent}); });
+      tell([&](core::Engine& e, Time now) { return e.otherCallEnded(now, AgentId{agent}); });
     }
   }
 
@@ -991,8 +1004,7 @@ struct SipServer::Impl {
         call->caller = nullptr;
         if (call->callingAgent != kNoAgent) {
           const std::uint32_t agent = std::exchange(call->callingAgent, kNoAgent);
-          (void)runtime.input(
-              [&](core::Engine& e, Time now) { return e.otherCallEnded(now, AgentId{agent}); });
+          tell([&](core::Engine& e, Time now) { return e.otherCallEnded(now, AgentId{agent}); });
         }
       }
       if (call->bridged == &leg) {
@@ -1034,7 +1046,7 @@ struct SipServer::Impl {
       if (ringPhones(*call, ring->agent.value(), display) == 0) {
         const CallId id = ring->call;
         const AgentId agent = ring->agent;
-        (void)runtime.input([&](core::Engine& e, Time now) {
+        tell([&](core::Engine& e, Time now) {
           return e.ringFailed(now, id, agent, core::RingFailure::kUnreachable);
         });
       }
@@ -1111,8 +1123,7 @@ struct SipServer::Impl {
     // A waiting caller's keys go to the engine (exit keys); the agent's only to the caller.
     if (leg->role == Leg::Role::kCaller && leg->call->inEngine) {
       const CallId id{leg->call->id};
-      (void)runtime.input(
-          [&](core::Engine& e, Time now) { return e.digitPressed(now, id, digit); });
+      tell([&](core::Engine& e, Time now) { return e.digitPressed(now, id, digit); });
     }
   }
 };
@@ -1139,18 +1150,30 @@ SipServer::~SipServer() {
 void SipServer::run() {
   impl_->rearm();
   su_root_run(impl_->root);
+  // nua_shutdown() may finish before the legs it hung up report "terminated": end them here, so
+  // the engine closes their calls and media frees their ports.
+  std::vector<Leg*> left;
+  for (const auto& [leg, owned] : impl_->legs) {
+    left.push_back(leg);
+  }
+  for (Leg* leg : left) {
+    if (impl_->legs.contains(leg)) {
+      impl_->onTerminated(*leg);
+    }
+  }
 }
 
 void SipServer::post(std::function<void()> f) { impl_->post(std::move(f)); }
 
+// Called from signal handlers: only an atomic store and write(2), both async-signal-safe.
 void SipServer::stop() {
   impl_->stopping = true;
-  impl_->post([] {});
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t r = ::write(impl_->wakeFd, &one, sizeof one);
 }
 
 void SipServer::onDigit(std::uint32_t endpoint, char digit) { impl_->onDigit(endpoint, digit); }
 void SipServer::onPlayed(std::uint32_t endpoint) { impl_->onPlayed(endpoint); }
 void SipServer::apply(const core::Action& action) { impl_->apply(action); }
-std::size_t SipServer::openCalls() const { return impl_->calls.size(); }
 
 }  // namespace callq::sip

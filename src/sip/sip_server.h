@@ -42,7 +42,7 @@ class SipServer final : public runtime::ActionSink {
   void run();
   // Thread-safe: runs `f` on the SIP thread soon.
   void post(std::function<void()> f);
-  // Thread-safe: ends run() after hanging up every call.
+  // Thread-safe and async-signal-safe: ends run() after hanging up every call.
   void stop();
 
   // Media's reports, on the SIP thread (post() them from media threads).
@@ -50,9 +50,6 @@ class SipServer final : public runtime::ActionSink {
   void onPlayed(std::uint32_t endpoint);
 
   void apply(const core::Action& action) override;
-
-  // For tests and the log: calls and legs still open.
-  std::size_t openCalls() const;
 
   struct Impl;  // public only so that sip_server.cc's call records can point back to it
 

@@ -279,6 +279,19 @@ class Faults(CallqCase):
         self.assertEqual([(e["agent"], e["reason"]) for e in self.events.all(event="RINGCANCELED")],
                          [("bob", "caller hung up")])
 
+    def test_stopping_the_server_ends_open_calls_in_the_engine_too(self):
+        self.serve(SALES)  # no phone registered: the caller waits
+        caller = self.nsip_caller(name="waiting")
+        self.events.wait(event="ENTERQUEUE", queue="sales")
+        self.stopped = True  # stopped here on purpose with a call open: not stop_server()
+        self.server.stop(grace=10)
+        self.line(caller, r"^bye-received")
+        out = harness.read_text(self.server.out_path)
+        self.assertRegex(out, r"stopping with 1 calls and 1 call legs open")
+        self.assertRegex(out, r"callq stopped \(0 RTP endpoints open\)")
+        # Every visit still has its ending.
+        self.assertEqual([e["event"] for e in self.events.all()], ["ENTERQUEUE", "ABANDON"])
+
     def test_agent_rejects_busy_and_decline(self):
         self.serve(SALES)
         bob = self.nsip_agent("202", "pw202", mode="reject486")
@@ -356,6 +369,16 @@ members = [{ agent = "bob" }]
         # Logging out twice is refused: bob is not logged in any more.
         heard = self.code_call("*42600", "again")
         self.assertGreaterEqual(tone.seconds_of(heard, REFUSAL_HZ), 0.5, tone.summary(heard))
+
+    def test_codes_without_a_star_work_too(self):
+        # Codes are any dialable string; these once fell through to the direct-call path.
+        self.serve(self.QUEUES.replace('extension = "600"',
+                                       'extension = "600"\nlogin_code = "7600"\nlogout_code = "8600"'))
+        heard = self.code_call("7600", "login")
+        self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
+        self.assertGreaterEqual(tone.seconds_of(heard, CONFIRMATION_HZ), 0.3, tone.summary(heard))
+        self.code_call("8600", "logout")
+        self.events.wait(event="REMOVEMEMBER", queue="sales", agent="bob")
 
     def test_unknown_code_is_refused_and_changes_nothing(self):
         self.serve(self.QUEUES)
