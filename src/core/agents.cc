@@ -127,17 +127,15 @@ void EngineImpl::agentCallFinished(AgentId agent, const CallState& call) {
   q.handleTimeMs = q.handleTimeMs ? (3 * *q.handleTimeMs + handle) / 4 : handle;
   a.lastCallEnd = now_;
   if (q.config->wrapUp > Duration::zero()) {
-    a.wrapUpTimer = timers_.arm(now_ + q.config->wrapUp, TimerKind::kWrapUpEnd, 0, agent.value());
+    // Never cancelled: wrap-up always runs its course.
+    timers_.arm(now_ + q.config->wrapUp, TimerKind::kWrapUpEnd, 0, agent.value());
     setActivity(agent, Activity::kWrapUp, CallId{});
   } else {
     setActivity(agent, Activity::kIdle, CallId{});
   }
 }
 
-void EngineImpl::onWrapUpEnd(AgentId agent) {
-  agents_[agent.value()].wrapUpTimer.reset();
-  setActivity(agent, Activity::kIdle, CallId{});
-}
+void EngineImpl::onWrapUpEnd(AgentId agent) { setActivity(agent, Activity::kIdle, CallId{}); }
 
 Result<MemberState*> EngineImpl::dynamicMember(AgentId agent, QueueId queue, bool loggedIn) {
   if (!validAgent(agent) || queue.value() >= queues_.size()) {

@@ -86,8 +86,7 @@ void EngineImpl::startRing(CallState& call, MemberIndex member) {
   call.tried.push_back(member);
   call.rings.push_back(RingLeg{member, m.agent, now_, until});
   if (!call.ringTimer || until < call.ringTimer->at) {
-    timers_.cancel(call.ringTimer);
-    call.ringTimer = timers_.arm(until, TimerKind::kRingTimeout, call.id.value());
+    rearmRingTimer(call);
   }
   q.lastOfferedOrder = m.order;
   actions_.emplace_back(std::in_place_type<RingAgent>, call.id, call.queue, m.agent, until);
@@ -107,8 +106,8 @@ void EngineImpl::endLeg(CallState& call, std::size_t leg, const LegEnd& how) {
   CALLQ_CHECK(leg < call.rings.size());
   RingLeg ended = std::move(call.rings[leg]);
   call.rings.erase(call.rings.begin() + static_cast<std::ptrdiff_t>(leg));
-  if (call.rings.empty()) {
-    timers_.cancel(call.ringTimer);
+  if (call.ringTimer && ended.until <= call.ringTimer->at) {
+    rearmRingTimer(call);  // it was set for this leg
   }
   Event& e = emit(how.event, &call, ended.agent);
   e.ring = now_ - ended.started;
@@ -117,9 +116,12 @@ void EngineImpl::endLeg(CallState& call, std::size_t leg, const LegEnd& how) {
     actions_.emplace_back(std::in_place_type<StopRinging>, call.id, ended.agent);
   }
   AgentState& a = agents_[ended.agent.value()];
+  // Only queues with a limit count: a miss in a queue without one never withdraws the agent
+  // from another.
   const unsigned limit = queueOf(call).config->maxNoAnswer;
-  a.noAnswers += how.countsNoAnswer ? 1 : 0;
-  if (how.countsNoAnswer && limit > 0 && a.noAnswers >= limit) {
+  const bool counts = how.countsNoAnswer && limit > 0;
+  a.noAnswers += counts ? 1 : 0;
+  if (counts && a.noAnswers >= limit) {
     a.noAnswers = 0;
     a.activity = Activity::kIdle;
     a.call = CallId{};
@@ -141,8 +143,21 @@ void EngineImpl::cancelRings(CallState& call, std::string_view reason) {
   }
 }
 
+// One timer per call, at its earliest leg's ring deadline; none when nothing rings.
+void EngineImpl::rearmRingTimer(CallState& call) {
+  timers_.cancel(call.ringTimer);
+  if (call.rings.empty()) {
+    return;
+  }
+  Time next = call.rings.front().until;
+  for (const RingLeg& l : call.rings) {
+    next = std::min(next, l.until);
+  }
+  call.ringTimer = timers_.arm(next, TimerKind::kRingTimeout, call.id.value());
+}
+
 void EngineImpl::onRingTimeout(CallState& call) {
-  call.ringTimer.reset();
+  call.ringTimer.reset();  // fired
   // Every leg whose ring time is over, in the order they started ringing.
   for (std::size_t leg = 0; leg < call.rings.size();) {
     if (call.rings[leg].until <= now_) {
@@ -151,13 +166,7 @@ void EngineImpl::onRingTimeout(CallState& call) {
       ++leg;
     }
   }
-  if (!call.rings.empty()) {
-    Time next = call.rings.front().until;
-    for (const RingLeg& l : call.rings) {
-      next = std::min(next, l.until);
-    }
-    call.ringTimer = timers_.arm(next, TimerKind::kRingTimeout, call.id.value());
-  }
+  rearmRingTimer(call);
   afterLegEnded(call);
 }
 

@@ -127,7 +127,6 @@ struct AgentState {
   Time since;
   Time lastCallEnd = fromMillis(0);
   std::uint32_t noAnswers = 0;  // consecutive
-  std::optional<Timer> wrapUpTimer;
   std::vector<Membership> memberships;
 };
 
@@ -187,6 +186,7 @@ class EngineImpl {
   std::size_t legOf(const CallState& call, AgentId agent) const;
   void drainPulls();
   void cancelRings(CallState& call, std::string_view reason);
+  void rearmRingTimer(CallState& call);
   void onRingTimeout(CallState& call);
   void rollWindow(const QueueState& q, MemberState& m);  // counters into the current window
   MemberMetrics metricsOf(const MemberState& m) const;

@@ -245,8 +245,7 @@ class Driver {
       case 8: {
         static const char* kReasons[] = {"lunch", "training", "bogus"};
         const auto p = static_cast<Presence>(r_.below(3));
-        return e.setPresence(now_, randomAgent(), p, kReasons[r_.below(3)]).has_value() ||
-               p == Presence::kReady;
+        return e.setPresence(now_, randomAgent(), p, kReasons[r_.below(3)]).has_value();
       }
       case 9:
         return e.setRegistered(now_, randomAgent(), r_.below(4) != 0).has_value();

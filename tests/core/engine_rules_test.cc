@@ -216,6 +216,27 @@ TEST_F(RulesTest, OnlyAnUnreachablePhoneCountsTowardAutoWithdraw) {
   EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kWithdrawn);
 }
 
+TEST_F(RulesTest, MissesInAQueueWithoutALimitDoNotCountTowardAnotherQueues) {
+  // a1 serves q (no limit) and q2 (max_no_answer 2): two misses in q, then one in q2.
+  Config c = makeConfig(1, Strategy::kLinear);
+  c.queues[0].ringTime = Duration(10'000);
+  c.queues[0].retry = Duration(0);
+  QueueConfig q2 = c.queues[0];
+  q2.name = "q2";
+  q2.extension = "601";
+  q2.maxNoAnswer = 2;
+  c.queues.push_back(q2);
+  start(c);
+  arrive(0, 1, "q");
+  e().advance(at(20));  // two misses in q
+  ASSERT_TRUE(e().callerHungUp(at(20), CallId{1}).has_value());
+  arrive(21, 2, "q2");
+  e().advance(at(31));  // one miss in q2
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kReady);
+  e().advance(at(41));  // the second in q2: its limit
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).presence, Presence::kWithdrawn);
+}
+
 TEST_F(RulesTest, AnAnswerResetsTheNoAnswerCount) {
   Config c = makeConfig(1, Strategy::kLinear);
   c.queues[0].maxNoAnswer = 2;

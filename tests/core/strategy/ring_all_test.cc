@@ -90,6 +90,7 @@ TEST_F(RingAllTest, EachLegRingsForItsOwnRingTime) {
   freeUp(5, "a2");  // joins, rings until 20
   freeUp(8, "a3");  // joins, rings until 23
   ASSERT_TRUE(e().ringFailed(at(9), CallId{1}, agent("a1"), RingFailure::kDeclined).has_value());
+  EXPECT_EQ(e().nextDeadline(), at(20)) << "the ring timer follows the earliest leg left";
   clear();
   e().advance(at(19.9));  // nothing is due at a1's old deadline
   EXPECT_TRUE(eventNames().empty());
