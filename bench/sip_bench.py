@@ -7,8 +7,10 @@
 One SIPp process registers N agent phones (digest, bench/sip/agent_register.xml) and answers
 every call callq offers them (bench/sip/agent_phone.xml: 180, 200, talk T ms, BYE). A second
 SIPp process calls the queue at R calls per second for S seconds (bench/sip/caller.xml) and waits
-for callq's BYE once the agent has hung up. With --rtp, both SIPp processes echo the RTP they
-receive (-rtp_echo), so audio flows through callq's relay in both directions for the whole talk.
+for callq's BYE once the agent has hung up. With --rtp, every agent phone sends a tone as RTP
+(50 packets/s) for the whole talk and every caller echoes what it hears (-rtp_echo), so audio
+flows through callq's relay in both directions. (Echoing on both sides would not do: a packet
+would bounce between the two echoes as fast as loopback allows, not at 50 packets/s.)
 
 Latency is from the caller's INVITE to the agent phone's INVITE (the caller's send time travels
 in its From user, which callq shows the agent as the caller id). CPU per call is callq's user +
@@ -21,6 +23,7 @@ The last line printed is
 """
 
 import argparse
+import math
 import os
 import signal
 import subprocess
@@ -34,7 +37,7 @@ CALLER_PORT = 5200
 AGENT_PORT = 5300
 QUEUE_EXTENSION = "600"
 TICKS = os.sysconf("SC_CLK_TCK")
-OUTPUTS = ("bench.toml", "agents.csv", "callq.log", "events.jsonl", "agents.log", "agents.err",
+OUTPUTS = ("bench.toml", "agents.csv", "tone.ul", "callq.log", "events.jsonl", "agents.log", "agents.err",
            "agents_screen.log", "caller_stat.csv", "caller_errors.log")
 
 
@@ -65,6 +68,17 @@ def write_config(path, agents):
     lines += [f'  {{ agent = "a{a}", static = true }},' for a in range(agents)]
     lines += ["]"]
     path.write_text("\n".join(lines) + "\n")
+
+
+def write_tone(path, hz=1000, seconds=1):
+    """A sine as raw PCMU (G.711 mu-law), for SIPp's rtp_stream."""
+    def ulaw(sample):
+        sign = 0x80 if sample < 0 else 0
+        sample = min(abs(sample), 32635) + 0x84
+        exponent = max(0, sample.bit_length() - 8)
+        return ~(sign | exponent << 4 | (sample >> (exponent + 3)) & 0x0F) & 0xFF
+    path.write_bytes(bytes(ulaw(int(8000 * math.sin(2 * math.pi * hz * i / 8000)))
+                           for i in range(8000 * seconds)))
 
 
 def peak_rss_mb(pid):
@@ -136,7 +150,9 @@ def run_once(args, rate, out):
             for a in range(args.agents)
         )
     )
-    media = ["-rtp_echo"] if args.rtp else []
+    # With --rtp the agents talk (this tone, 50 packets/s) and the callers echo what they hear.
+    # SIPp reads the file when it loads the scenario, so it is always there.
+    write_tone(out / "tone.ul")
     server_log = open(out / "callq.log", "w")
     server = subprocess.Popen(
         [args.callq, "serve", str(config), "--events", str(out / "events.jsonl")],
@@ -156,7 +172,8 @@ def run_once(args, rate, out):
              "-i", "127.0.0.1", "-p", str(AGENT_PORT), "-mp", "16000", "-m", str(args.agents),
              "-r", "500", "-l", "100000", "-set", "talk_ms", str(args.talk_ms),
              "-nostdin", "-trace_logs", "-log_file", str(agent_log),
-             "-trace_screen", "-screen_file", str(out / "agents_screen.log")] + media,
+             "-trace_screen", "-screen_file", str(out / "agents_screen.log"),
+             "-set", "audio", "1" if args.rtp else "0"],
             stdout=subprocess.DEVNULL, stderr=open(out / "agents.err", "w"), cwd=out,
         )
         wait_for(lambda: count_lines(agent_log, "registered") >= args.agents or agents.poll() is not None,
@@ -166,6 +183,7 @@ def run_once(args, rate, out):
 
         calls = int(rate * args.seconds)
         cpu_before = cpu_seconds(server.pid)
+        agents_cpu_before = cpu_seconds(agents.pid)  # the REGISTERs are not part of the load
         udp_before = udp_datagrams()
         wall_before = time.monotonic()
         caller = subprocess.Popen(
@@ -174,7 +192,7 @@ def run_once(args, rate, out):
              "-m", str(calls), "-l", "5000", "-nostdin",
              "-trace_stat", "-stf", str(out / "caller_stat.csv"), "-fd", "1",
              "-trace_err", "-error_file", str(out / "caller_errors.log"),
-             "-timeout", str(args.seconds * 3 + 90)] + media,
+             "-timeout", str(args.seconds * 3 + 90)] + (["-rtp_echo"] if args.rtp else []),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=out,
         )
         # The callers' CPU time, read from wait4() as the process ends.
@@ -188,7 +206,7 @@ def run_once(args, rate, out):
         cpu = cpu_seconds(server.pid) - cpu_before
         udp = [after - before for after, before in zip(udp_datagrams(), udp_before)]
         rss = peak_rss_mb(server.pid)
-        sipp_cpu = cpu_seconds(agents.pid) + caller_cpu
+        sipp_cpu = cpu_seconds(agents.pid) - agents_cpu_before + caller_cpu
     finally:
         if caller is not None:
             stop(caller)
@@ -197,35 +215,9 @@ def run_once(args, rate, out):
         stop(server, signal.SIGINT)
         server_log.close()
 
-    header, last = None, None
-    for line in (out / "caller_stat.csv").read_text().splitlines():
-        if header is None:
-            header = line.split(";")
-        elif line.strip():
-            last = line.split(";")
-    stat = dict(zip(header, last))
-    ok = int(stat["SuccessfulCall(C)"])
-    failed = int(stat["FailedCall(C)"])
-    latencies = []
-    stamps = []
-    for line in (out / "agents.log").read_text(errors="replace").splitlines():
-        if line.startswith("latency "):
-            parts = line.split()
-            latencies.append(float(parts[1]))
-            stamps.append(float(parts[2].lstrip('"t')))
-    latencies.sort()
-    # The rate offered is the one SIPp kept up: calls over the span of their INVITE times.
-    span = (max(stamps) - min(stamps)) / 1000 if len(stamps) > 1 else 0
-    offered = (len(stamps) - 1) / span if span > 0 else 0
-    made = ok + failed
-    return {
+    made, r = outcome(out, calls)
+    return r | {
         "rate": rate,
-        "calls": calls,
-        "ok": ok,
-        "failed": failed + (calls - made),
-        "calls_per_s": offered,
-        "p50": percentile(latencies, 50),
-        "p99": percentile(latencies, 99),
         "cpu_us_per_call": cpu / max(1, made) * 1e6,
         "sipp_us_per_call": sipp_cpu / max(1, made) * 1e6,
         "rss_mb": rss,
@@ -233,6 +225,41 @@ def run_once(args, rate, out):
         "udp_per_s": udp[0] / (args.seconds + args.talk_ms / 1000),
         "udp_drops": udp[1],
         "wall": wall,
+    }
+
+
+def outcome(out, calls):
+    """(calls SIPp made, figures) from a run's files: failures, rate reached, latencies."""
+    header, last = None, None
+    for line in (out / "caller_stat.csv").read_text().splitlines():
+        if header is None:
+            header = line.split(";")
+        elif line.strip():
+            last = line.split(";")
+    stat = dict(zip(header, last))
+    made = int(stat["SuccessfulCall(C)"]) + int(stat["FailedCall(C)"])
+    # A call succeeds when the caller saw it through and callq connected it and the agent ended
+    # it (COMPLETEAGENT): a BYE alone could also come from a call that never reached an agent.
+    completed = sum(1 for line in (out / "events.jsonl").open() if '"COMPLETEAGENT"' in line)
+    ok = min(int(stat["SuccessfulCall(C)"]), completed)
+    # One latency per call (by its number): a call rung again (no answer, a lost INVITE) reaches
+    # a second agent, and only its first INVITE counts.
+    first = {}
+    for line in (out / "agents.log").read_text(errors="replace").splitlines():
+        if line.startswith("latency "):
+            _, latency, sent, number = line.split()[:4]
+            first.setdefault(int(number), (float(latency), float(sent)))
+    latencies = sorted(latency for latency, _ in first.values())
+    # The rate SIPp kept up: calls that reached an agent over the span of their INVITE times.
+    stamps = sorted(sent for _, sent in first.values())
+    span = (stamps[-1] - stamps[0]) / 1000 if len(stamps) > 1 else 0
+    return made, {
+        "calls": calls,
+        "ok": ok,
+        "failed": calls - ok,
+        "calls_per_s": (len(stamps) - 1) / span if span > 0 else 0,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
     }
 
 
@@ -260,7 +287,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="length of the load (default 10)")
     parser.add_argument("--agents", type=int, default=1000, help="agent phones (default 1000)")
     parser.add_argument("--talk-ms", type=int, default=200, help="talk time (default 200 ms)")
-    parser.add_argument("--rtp", action="store_true", help="echo RTP on both sides")
+    parser.add_argument("--rtp", action="store_true",
+                        help="agents send a tone, callers echo it: RTP both ways")
     parser.add_argument("--search", action="store_true", help="find the highest passing rate")
     args = parser.parse_args()
     args.out = args.out.resolve()  # the SIPp processes run inside it
