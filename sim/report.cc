@@ -199,10 +199,9 @@ std::string formatEventLine(const core::Event& e, const core::Config& config) {
     field(out, "original_position", e.originalPosition);
   }
   using T = core::EventType;
-  const bool hasWait = e.type == T::kConnect || e.type == T::kAbandon || e.type == T::kExitEmpty ||
-                       e.type == T::kExitWithTimeout || e.type == T::kExitWithKey ||
-                       e.type == T::kCompleteAgent || e.type == T::kCompleteCaller ||
-                       e.type == T::kBlindTransfer || e.type == T::kAttendedTransfer;
+  // Every ending of a visit but a refused join, and the connection, carry the wait.
+  const bool hasWait =
+      e.type == T::kConnect || (core::isTerminal(e.type) && e.type != T::kJoinRefused);
   const bool hasTalk = e.type == T::kCompleteAgent || e.type == T::kCompleteCaller ||
                        e.type == T::kBlindTransfer || e.type == T::kAttendedTransfer;
   const bool hasRing =

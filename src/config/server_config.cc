@@ -136,8 +136,13 @@ void checkServable(const toml::table& root, const ServerConfig& out, Diagnostics
     };
     check(q.onTimeout, "timeout_action", lineOf("timeout_action"));
     check(q.onOverflow, "overflow_action", lineOf("overflow_action"));
+    const toml::node* keys = table != nullptr ? table->get("exit_keys") : nullptr;
     for (const core::ExitKey& k : q.exitKeys) {
-      check(k.destination, "exit_keys: key '" + std::string(1, k.key) + "'", lineOf("exit_keys"));
+      const std::string key(1, k.key);
+      const toml::node* node =
+          keys != nullptr && keys->is_table() ? keys->as_table()->get(key) : nullptr;
+      check(k.destination, "exit_keys: key '" + key + "'",
+            node != nullptr ? internal::lineOf(*node) : lineOf("exit_keys"));
     }
     for (const auto& [d, key] : {std::pair{&q.onTimeout, "timeout_message"},
                                  std::pair{&q.onOverflow, "overflow_message"}}) {

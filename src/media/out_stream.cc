@@ -2,14 +2,15 @@
 
 #include <algorithm>
 
+#include "media/audio.h"
 #include "media/rtp.h"
 
 namespace callq::media::internal {
 namespace {
 
-constexpr std::uint32_t kFrameSamples = 160;
-// A source timestamp that moves more than this (5 s at 8 kHz) is a restarted stream, not a gap.
-constexpr std::int64_t kMaxSourceJump = 5 * 8000;
+constexpr auto kFrame = static_cast<std::uint32_t>(kFrameSamples);
+// A source timestamp that moves more than this (5 s) is a restarted stream, not a gap.
+constexpr std::int64_t kMaxSourceJump = 5 * kSampleRate;
 
 }  // namespace
 
@@ -22,7 +23,7 @@ void OutStream::writeOwn(std::uint8_t* out, std::uint8_t payloadType, std::uint3
                          Clock::time_point now) {
   const bool switched = mode_ != Mode::kOwn;
   const std::uint32_t timestamp =
-      switched ? rebasedTimestamp(now) : lastTimestamp_ + std::max(lastSamples_, kFrameSamples);
+      switched ? rebasedTimestamp(now) : lastTimestamp_ + std::max(lastSamples_, kFrame);
   mode_ = Mode::kOwn;
   emit(out, payloadType, switched, timestamp, samples, now);
 }
@@ -47,7 +48,8 @@ std::uint32_t OutStream::rebasedTimestamp(Clock::time_point now) const {
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - lastSent_);
   // Clamped: a clock that went backwards gives 0, an idle hour does not overflow.
-  const std::int64_t elapsed = std::clamp<std::int64_t>(micros.count() * 8 / 1000, 0, 1 << 30);
+  const std::int64_t elapsed =
+      std::clamp<std::int64_t>(micros.count() * kSampleRate / 1'000'000, 0, 1 << 30);
   return lastTimestamp_ + std::max(static_cast<std::uint32_t>(elapsed), lastSamples_);
 }
 

@@ -29,23 +29,23 @@ void Runtime::dispatch() {
     return;  // an action's sink called input(): the loop below picks up what it produced
   }
   dispatching_ = true;
-  std::vector<core::Event> events;
-  std::vector<core::Action> actions;
+  // Swapped with the engine's, so both pairs of vectors keep their capacity: no allocation per
+  // input once warmed up.
   while (!engine_->events().empty() || !engine_->actions().empty()) {
-    events.swap(engine_->events());
-    for (const core::Event& e : events) {
+    events_.swap(engine_->events());
+    for (const core::Event& e : events_) {
       if (onEvent_) {
         onEvent_(e);
       }
     }
-    events.clear();
-    actions.swap(engine_->actions());
-    for (const core::Action& a : actions) {
+    events_.clear();
+    actions_.swap(engine_->actions());
+    for (const core::Action& a : actions_) {
       if (sink_ != nullptr) {
         sink_->apply(a);
       }
     }
-    actions.clear();
+    actions_.clear();
   }
   dispatching_ = false;
 }

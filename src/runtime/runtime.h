@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "common/time.h"
@@ -69,6 +70,8 @@ class Runtime {
   ActionSink* sink_ = nullptr;
   Time last_ = fromMillis(0);
   bool dispatching_ = false;
+  std::vector<core::Event> events_;  // being dispatched (only the outer dispatch() uses them)
+  std::vector<core::Action> actions_;
 };
 
 }  // namespace callq::runtime

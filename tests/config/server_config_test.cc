@@ -82,6 +82,11 @@ TEST(ServerConfig, RefusesWhatServeCannotDoYet) {
   EXPECT_NE(errorOf(parse("", "exit_keys = { \"1\" = \"voicemail\" }\n"))
                 .find("t.toml:15: queue 'sales': exit_keys: key '1': 'voicemail' is not supported"),
             std::string::npos);
+  // A key's own line, also when the keys are a table of their own.
+  EXPECT_NE(
+      errorOf(parse("", "[queue.exit_keys]\n\"1\" = \"hangup\"\n\"2\" = \"number:+3312\"\n"))
+          .find("t.toml:17: queue 'sales': exit_keys: key '2': 'number:+3312' is not supported"),
+      std::string::npos);
   EXPECT_TRUE(parse("", "timeout_action = \"extension:202\"\n").has_value());
   EXPECT_TRUE(
       parse("", "exit_keys = { \"0\" = \"extension:202\", \"#\" = \"hangup\" }\n").has_value());
