@@ -64,28 +64,9 @@ std::string queueOwner(const Document& doc, std::size_t i) {
   return name.empty() ? "queue #" + std::to_string(i + 1) : "queue '" + name + "'";
 }
 
-// The tables of `[[key]]` (or `key = [{...}]`); anything else is reported.
-std::vector<const toml::table*> tablesOf(TableReader& root, std::string_view key) {
-  std::vector<const toml::table*> tables;
-  const std::string expected = "[[" + std::string(key) + "]] tables";
-  const toml::array* items = root.array(key, expected);
-  if (items == nullptr) {
-    return tables;
-  }
-  for (const toml::node& item : *items) {
-    if (const toml::table* table = item.as_table()) {
-      tables.push_back(table);
-    } else {
-      root.failAt(internal::lineOf(item), std::string(key) + ": expected " + expected + ", got " +
-                                              std::string(internal::typeName(item)));
-    }
-  }
-  return tables;
-}
-
 void readAgents(TableReader& root, Document& doc) {
   int index = 0;
-  for (const toml::table* table : tablesOf(root, "agent")) {
+  for (const toml::table* table : root.tables("agent", "[[agent]] tables")) {
     TableReader r(*table, "agent #" + std::to_string(++index), root.diagnostics());
     core::AgentConfig agent;
     if (std::optional<std::string> id = r.peekString("id"); id && !id->empty()) {
@@ -105,7 +86,7 @@ void readAgents(TableReader& root, Document& doc) {
 
 void readQueues(TableReader& root, Document& doc) {
   int index = 0;
-  for (const toml::table* table : tablesOf(root, "queue")) {
+  for (const toml::table* table : root.tables("queue", "[[queue]] tables")) {
     internal::LocatedQueue located = internal::readQueue(*table, ++index, root.diagnostics());
     doc.config.queues.push_back(std::move(located.queue));
     doc.queueLines.push_back(std::move(located.lines));

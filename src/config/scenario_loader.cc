@@ -60,16 +60,16 @@ class ScenarioReader {
     w_.interval = r.seconds("interval", 1).value_or(w_.interval);
     w_.answerDelay = r.seconds("answer_delay", 0).value_or(w_.answerDelay);
     w_.start = readStart(r, sim).value_or(fromMillis(kDefaultStartMs));
-    for (const toml::table* t : tables(r, "arrivals", "[[simulation.arrivals]] tables")) {
+    for (const toml::table* t : r.tables("arrivals", "[[simulation.arrivals]] tables")) {
       readArrivals(*t);
     }
     if (!r.has("arrivals")) {
       r.failAt(r.line(), "arrivals: required (at least one [[simulation.arrivals]] table)");
     }
-    for (const toml::table* t : tables(r, "shift", "[[simulation.shift]] tables")) {
+    for (const toml::table* t : r.tables("shift", "[[simulation.shift]] tables")) {
       readShift(*t);
     }
-    for (const toml::table* t : tables(r, "break", "[[simulation.break]] tables")) {
+    for (const toml::table* t : r.tables("break", "[[simulation.break]] tables")) {
       readBreak(*t);
     }
     if (diag_.failed()) {
@@ -79,24 +79,6 @@ class ScenarioReader {
   }
 
  private:
-  std::vector<const toml::table*> tables(TableReader& r, std::string_view key,
-                                         std::string_view expected) {
-    std::vector<const toml::table*> out;
-    const toml::array* items = r.array(key, expected);
-    if (items == nullptr) {
-      return out;
-    }
-    for (const toml::node& item : *items) {
-      if (const toml::table* t = item.as_table()) {
-        out.push_back(t);
-      } else {
-        r.failAt(internal::lineOf(item), std::string(key) + ": expected " + std::string(expected) +
-                                             ", got " + std::string(internal::typeName(item)));
-      }
-    }
-    return out;
-  }
-
   std::optional<Time> readStart(TableReader& r, const toml::table& sim) {
     const toml::node* node = sim.get("start");
     if (node == nullptr) {

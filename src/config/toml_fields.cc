@@ -301,6 +301,24 @@ const toml::array* TableReader::array(std::string_view key, std::string_view exp
   return nullptr;
 }
 
+std::vector<const toml::table*> TableReader::tables(std::string_view key,
+                                                    std::string_view expected) {
+  std::vector<const toml::table*> out;
+  const toml::array* items = array(key, expected);
+  if (items == nullptr) {
+    return out;
+  }
+  for (const toml::node& item : *items) {
+    if (const toml::table* t = item.as_table()) {
+      out.push_back(t);
+    } else {
+      failAt(internal::lineOf(item), std::string(key) + ": expected " + std::string(expected) +
+                                         ", got " + std::string(typeName(item)));
+    }
+  }
+  return out;
+}
+
 const toml::table* TableReader::table(std::string_view key, std::string_view expected) {
   const toml::node* node = find(key);
   if (node == nullptr) {

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/time.h"
@@ -89,6 +90,9 @@ class TableReader {
   std::optional<std::string> dialable(std::string_view key, bool required);
   // Present and an array; a value of another type is reported with `expected`.
   const toml::array* array(std::string_view key, std::string_view expected);
+  // The tables of `[[key]]` (or `key = [{...}]`), in order; a value of another type, or an item
+  // that is not a table, is reported with `expected` (e.g. "[[queue]] tables").
+  std::vector<const toml::table*> tables(std::string_view key, std::string_view expected);
   // Present and a table (inline or not); a value of another type is reported with `expected`.
   const toml::table* table(std::string_view key, std::string_view expected);
 
