@@ -274,4 +274,56 @@ Result<void> EngineImpl::otherCallEnded(AgentId agent) {
   return {};
 }
 
+AgentDurable EngineImpl::durableState(AgentId agent) const {
+  AgentDurable d;
+  if (!validAgent(agent)) {
+    return d;
+  }
+  const AgentState& a = agents_[agent.value()];
+  d.agent = agent;
+  d.presence = a.presence;
+  d.reason = a.reason;
+  d.since = a.since;
+  d.lastCallEnd = a.lastCallEnd;
+  d.members.reserve(a.memberships.size());
+  for (const Membership& ms : a.memberships) {
+    const MemberState& m = queues_[ms.queue.value()].members[ms.member];
+    d.members.push_back(
+        MemberDurable{ms.queue, m.loggedIn, m.windowIndex, m.callsInWindow, m.talkInWindowMs});
+  }
+  return d;
+}
+
+Result<void> EngineImpl::restore(const AgentDurable& d) {
+  if (!validAgent(d.agent)) {
+    return makeError(ErrorCode::kNotFound, "unknown agent");
+  }
+  AgentState& a = agents_[d.agent.value()];
+  a.presence = d.presence;
+  a.reason = d.presence == Presence::kWithdrawn ? d.reason : std::string();
+  a.since = d.since;
+  a.lastCallEnd = d.lastCallEnd;
+  for (const MemberDurable& md : d.members) {
+    if (md.queue.value() >= queues_.size()) {
+      continue;
+    }
+    const std::optional<MemberIndex> mi = memberOf(d.agent, md.queue);
+    if (!mi) {
+      continue;
+    }
+    QueueState& q = queues_[md.queue.value()];
+    // The index ranks by these counters: take the member out while they change.
+    if (q.available.contains(*mi)) {
+      q.available.makeUnavailable(*mi);
+    }
+    MemberState& m = q.members[*mi];
+    m.loggedIn = m.isStatic || md.loggedIn;
+    m.windowIndex = md.windowIndex;
+    m.callsInWindow = md.callsInWindow;
+    m.talkInWindowMs = md.talkInWindowMs;
+  }
+  refreshAgent(d.agent);
+  return {};
+}
+
 }  // namespace callq::core::internal

@@ -1,5 +1,7 @@
 #include "core/engine.h"
 
+#include <algorithm>
+
 #include "core/engine_impl.h"
 
 namespace callq::core {
@@ -165,5 +167,26 @@ bool Engine::isLoggedIn(AgentId agent, QueueId queue) const {
 }
 
 std::size_t Engine::activeCalls() const { return impl_->calls_.size(); }
+
+AgentDurable Engine::durableState(AgentId agent) const { return impl_->durableState(agent); }
+
+std::int64_t Engine::roundRobinPosition(QueueId queue) const {
+  return queue.value() < impl_->queues_.size() ? impl_->queues_[queue.value()].lastOfferedOrder
+                                               : -1;
+}
+
+Result<void> Engine::restore(Time now, const AgentDurable& state) {
+  return apply(*impl_, now, [&] { return impl_->restore(state); });
+}
+
+Result<void> Engine::restoreRoundRobin(QueueId queue, std::int64_t position) {
+  if (queue.value() >= impl_->queues_.size()) {
+    return makeError(ErrorCode::kNotFound, "unknown queue");
+  }
+  internal::QueueState& q = impl_->queues_[queue.value()];
+  q.lastOfferedOrder =
+      std::clamp<std::int64_t>(position, -1, static_cast<std::int64_t>(q.members.size()) - 1);
+  return {};
+}
 
 }  // namespace callq::core

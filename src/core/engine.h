@@ -111,6 +111,17 @@ class Engine {
   bool isLoggedIn(AgentId agent, QueueId queue) const;
   std::size_t activeCalls() const;
 
+  // --- State kept across restarts ---------------------------------------------------------------
+  AgentDurable durableState(AgentId agent) const;
+  // Round-robin memory: the member order last offered a call (-1: none yet).
+  std::int64_t roundRobinPosition(QueueId queue) const;
+  // Put back what durableState() / roundRobinPosition() returned before a restart, before the
+  // first input. No events: they were recorded when it happened. Memberships that are no longer
+  // configured are skipped and static members stay logged in; a reason no longer configured is
+  // kept (it was accepted when given).
+  Result<void> restore(Time now, const AgentDurable& state);
+  Result<void> restoreRoundRobin(QueueId queue, std::int64_t position);
+
  private:
   explicit Engine(std::unique_ptr<internal::EngineImpl> impl);
   std::unique_ptr<internal::EngineImpl> impl_;

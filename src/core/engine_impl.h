@@ -165,6 +165,8 @@ class EngineImpl {
 
   QueueSnapshot queueSnapshot(QueueId queue, Time now) const;
   AgentSnapshot agentSnapshot(AgentId agent) const;
+  AgentDurable durableState(AgentId agent) const;
+  Result<void> restore(const AgentDurable& state);
   std::optional<std::uint32_t> positionOf(const CallState& call) const;
   std::optional<Duration> estimateWait(const QueueState& q, std::uint32_t position) const;
   std::optional<MemberIndex> memberOf(AgentId agent, QueueId queue) const;

@@ -40,6 +40,8 @@ std::string_view eventName(EventType type) {
       return "UNPAUSE";
     case EventType::kUnavailable:
       return "UNAVAILABLE";
+    case EventType::kServerRestart:
+      return "SERVERRESTART";
   }
   return "?";
 }
@@ -55,6 +57,7 @@ bool isTerminal(EventType type) {
     case EventType::kCompleteCaller:
     case EventType::kBlindTransfer:
     case EventType::kAttendedTransfer:
+    case EventType::kServerRestart:
       return true;
     default:
       return false;

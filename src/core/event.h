@@ -3,7 +3,7 @@
 // Names follow Asterisk's queue_log where it has one. Each caller's visit to a queue produces
 // exactly one ENTERQUEUE (or a JOINREFUSED instead) and exactly one terminal event: ABANDON,
 // EXITEMPTY, EXITWITHTIMEOUT, EXITWITHKEY, COMPLETEAGENT, COMPLETECALLER, BLINDTRANSFER,
-// ATTENDEDTRANSFER (or JOINREFUSED itself).
+// ATTENDEDTRANSFER (or JOINREFUSED itself), or SERVERRESTART if callq stopped in between.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +35,9 @@ enum class EventType : std::uint8_t {
   kPause,             // agent, reason: Withdrawn with a reason (no queue)
   kUnpause,           // agent: Ready again, reason = the reason it had (no queue)
   kUnavailable,       // agent: Not available (no queue)
+  // Never emitted by the engine: at start, the server closes each visit the store still had open
+  // (callq stopped without ending it). wait, agent (if connected), reason = what it was doing.
+  kServerRestart,
 };
 
 std::string_view eventName(EventType type);

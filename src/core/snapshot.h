@@ -49,6 +49,26 @@ struct WaitingCaller {
   std::optional<Duration> estimatedWait;
 };
 
+// What of an agent must survive a restart (the store keeps it, the server restores it at start):
+// presence and reason, dynamic logins, and the counters strategies rank members by. Activity,
+// registrations and calls are not in it: they start afresh.
+struct MemberDurable {
+  QueueId queue;
+  bool loggedIn = false;         // dynamic members; static members are always logged in
+  std::int64_t windowIndex = 0;  // statsWindow period the counters belong to
+  std::uint32_t callsInWindow = 0;
+  std::int64_t talkInWindowMs = 0;
+};
+
+struct AgentDurable {
+  AgentId agent;
+  Presence presence = Presence::kReady;
+  std::string reason;  // the Withdrawn reason
+  Time since;          // when presence last changed (or the last activity, as in AgentSnapshot)
+  Time lastCallEnd;    // longest-idle ranks by it
+  std::vector<MemberDurable> members;  // one per membership, in the agent's membership order
+};
+
 struct QueueSnapshot {
   QueueId queue;
   std::vector<WaitingCaller> callers;  // in position order
