@@ -1,0 +1,19 @@
+// The store's schema, as numbered migrations per database. A database records the migrations it
+// has (schema_version); opening applies the missing ones in order, never edits an applied one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace callq::store::internal {
+
+enum class Dialect { kSqlite, kPostgres };
+
+struct Migration {
+  std::string what;  // one line, for errors and the log
+  std::string sql;   // statements separated by ';'
+};
+
+const std::vector<Migration>& schemaMigrations(Dialect dialect);
+
+}  // namespace callq::store::internal

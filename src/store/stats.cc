@@ -1,0 +1,267 @@
+#include "store/stats.h"
+
+#include <algorithm>
+#include <ctime>
+
+namespace callq::store {
+
+void QueueFigures::add(const QueueFigures& o) {
+  offered += o.offered;
+  refused += o.refused;
+  answered += o.answered;
+  answeredWithinSl += o.answeredWithinSl;
+  abandoned += o.abandoned;
+  abandonedWithinSl += o.abandonedWithinSl;
+  exited += o.exited;
+  handled += o.handled;
+  answeredWaitMs += o.answeredWaitMs;
+  handleMs += o.handleMs;
+  longestWaitMs = std::max(longestWaitMs, o.longestWaitMs);
+}
+
+double QueueFigures::serviceLevel() const {
+  return offered == 0 ? 0.0 : static_cast<double>(answeredWithinSl) / static_cast<double>(offered);
+}
+
+double QueueFigures::asaS() const {
+  return answered == 0 ? 0.0 : static_cast<double>(answeredWaitMs) / 1000.0 / answered;
+}
+
+double QueueFigures::ahtS() const {
+  return handled == 0 ? 0.0 : static_cast<double>(handleMs) / 1000.0 / handled;
+}
+
+void AgentFigures::add(const AgentFigures& o) {
+  answered += o.answered;
+  handled += o.handled;
+  noAnswers += o.noAnswers;
+  talkMs += o.talkMs;
+  handleMs += o.handleMs;
+  loggedInMs += o.loggedInMs;
+  for (const auto& [reason, ms] : o.withdrawnMs) {
+    withdrawnMs[reason] += ms;
+  }
+}
+
+double AgentFigures::ahtS() const {
+  return handled == 0 ? 0.0 : static_cast<double>(handleMs) / 1000.0 / handled;
+}
+
+// --- StatsTracker
+// ----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kWithdrawn = "withdrawn";
+constexpr std::string_view kLoggedIn = "loggedin";
+constexpr std::string_view kLoginPrefix = "login:";
+
+bool isCallEnd(std::string_view type) {
+  return type == "COMPLETEAGENT" || type == "COMPLETECALLER" || type == "BLINDTRANSFER" ||
+         type == "ATTENDEDTRANSFER";
+}
+
+bool isExit(std::string_view type) {
+  return type == "EXITEMPTY" || type == "EXITWITHTIMEOUT" || type == "EXITWITHKEY";
+}
+
+}  // namespace
+
+void StatsTracker::setSpans(const std::vector<Span>& spans) {
+  open_.clear();
+  for (const Span& s : spans) {
+    open_[{s.agent, s.kind}] = s;
+  }
+}
+
+std::vector<Span> StatsTracker::spans() const {
+  std::vector<Span> out;
+  out.reserve(open_.size());
+  for (const auto& [key, span] : open_) {
+    out.push_back(span);
+  }
+  return out;
+}
+
+QueueParams StatsTracker::paramsOf(const std::string& queue) const {
+  auto it = params_.find(queue);
+  return it == params_.end() ? QueueParams{} : it->second;
+}
+
+void addSpan(std::map<std::pair<std::string, std::int64_t>, AgentFigures>& buckets,
+             const Span& span, std::int64_t to) {
+  const bool loggedIn = span.kind == kLoggedIn;
+  if (!loggedIn && span.kind != kWithdrawn) {
+    return;  // per-queue logins only track whether the agent is logged in anywhere
+  }
+  for (std::int64_t from = span.sinceMs; from < to;) {
+    const std::int64_t bucket = bucketOf(from);
+    const std::int64_t end = std::min(to, bucket + kBucketMs);
+    AgentFigures& f = buckets[{span.agent, bucket}];
+    if (loggedIn) {
+      f.loggedInMs += end - from;
+    } else {
+      f.withdrawnMs[span.reason] += end - from;
+    }
+    from = end;
+  }
+}
+
+void StatsTracker::open(StatsDelta& delta, const std::string& agent, const std::string& kind,
+                        const std::string& reason, std::int64_t at) {
+  Span span{agent, kind, reason, at};
+  open_[{agent, kind}] = span;
+  delta.spans[{agent, kind}] = std::move(span);
+}
+
+void StatsTracker::close(StatsDelta& delta, const std::string& agent, const std::string& kind,
+                         std::int64_t at) {
+  auto it = open_.find({agent, kind});
+  if (it == open_.end()) {
+    return;
+  }
+  addSpan(delta.agents, it->second, at);
+  open_.erase(it);
+  delta.spans[{agent, kind}] = std::nullopt;
+}
+
+bool StatsTracker::loggedInAnywhere(const std::string& agent) const {
+  for (auto it = open_.lower_bound({agent, std::string(kLoginPrefix)});
+       it != open_.end() && it->first.first == agent; ++it) {
+    if (it->first.second.starts_with(kLoginPrefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
+  const std::string_view type = e.type;
+  if (type == "ENTERQUEUE" || type == "JOINREFUSED") {
+    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs)}];
+    ++f.offered;
+    f.refused += type == "JOINREFUSED" ? 1 : 0;
+  } else if (type == "CONNECT") {
+    const QueueParams p = paramsOf(e.queue);
+    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
+    ++f.answered;
+    f.answeredWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+    f.answeredWaitMs += e.waitMs;
+    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+    ++delta.agents[{e.agent, bucketOf(e.timeMs)}].answered;
+  } else if (type == "ABANDON") {
+    const QueueParams p = paramsOf(e.queue);
+    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
+    ++f.abandoned;
+    f.abandonedWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+  } else if (isExit(type) || (type == "SERVERRESTART" && e.agent.empty())) {
+    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
+    ++f.exited;
+    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+  } else if (isCallEnd(type)) {
+    const std::int64_t handle = e.talkMs + paramsOf(e.queue).wrapUpMs;
+    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.talkMs - e.waitMs)}];
+    ++f.handled;
+    f.handleMs += handle;
+    AgentFigures& a = delta.agents[{e.agent, bucketOf(e.timeMs)}];
+    ++a.handled;
+    a.talkMs += e.talkMs;
+    a.handleMs += handle;
+  } else if (type == "RINGNOANSWER") {
+    ++delta.agents[{e.agent, bucketOf(e.timeMs)}].noAnswers;
+  } else if (type == "ADDMEMBER") {
+    if (!loggedInAnywhere(e.agent)) {
+      open(delta, e.agent, std::string(kLoggedIn), "", e.timeMs);
+    }
+    if (!open_.contains({e.agent, std::string(kLoginPrefix) + e.queue})) {
+      open(delta, e.agent, std::string(kLoginPrefix) + e.queue, "", e.timeMs);
+    }
+  } else if (type == "REMOVEMEMBER") {
+    close(delta, e.agent, std::string(kLoginPrefix) + e.queue, e.timeMs);
+    if (!loggedInAnywhere(e.agent)) {
+      close(delta, e.agent, std::string(kLoggedIn), e.timeMs);
+    }
+  } else if (type == "PAUSE") {
+    close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+    open(delta, e.agent, std::string(kWithdrawn), e.reason, e.timeMs);
+  } else if (type == "UNPAUSE" || type == "UNAVAILABLE") {
+    close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+  }
+}
+
+// --- Queries
+// ---------------------------------------------------------------------------------------
+
+std::optional<Interval> parseInterval(std::string_view text) {
+  if (text == "15min") {
+    return Interval::k15Min;
+  }
+  if (text == "hour") {
+    return Interval::kHour;
+  }
+  if (text == "day") {
+    return Interval::kDay;
+  }
+  if (text == "total") {
+    return Interval::kWhole;
+  }
+  return std::nullopt;
+}
+
+std::int64_t intervalStart(Interval interval, std::int64_t ms, std::int64_t fromMs) {
+  switch (interval) {
+    case Interval::k15Min:
+      return bucketOf(ms);
+    case Interval::kWhole:
+      return bucketOf(fromMs);
+    case Interval::kHour:
+    case Interval::kDay:
+      break;
+  }
+  const std::time_t t = static_cast<std::time_t>(bucketOf(ms) / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  if (interval == Interval::kHour) {
+    // Local hours: in zones with half-hour offsets they do not fall on UTC hours.
+    return (bucketOf(ms) / 1000 - local.tm_min * 60 - local.tm_sec) * 1000;
+  }
+  local.tm_hour = 0;
+  local.tm_min = 0;
+  local.tm_sec = 0;
+  local.tm_isdst = -1;
+  return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
+}
+
+namespace {
+
+template <typename Figures, typename Row>
+std::vector<Row> group(const StatsQuery& q,
+                       const std::vector<std::tuple<std::string, std::int64_t, Figures>>& rows) {
+  std::map<std::pair<std::string, std::int64_t>, Figures> grouped;
+  for (const auto& [name, bucket, figures] : rows) {
+    grouped[{name, intervalStart(q.interval, bucket, q.fromMs)}].add(figures);
+  }
+  std::vector<Row> out;
+  out.reserve(grouped.size());
+  for (auto& [key, figures] : grouped) {
+    out.push_back(Row{key.first, key.second, std::move(figures)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<QueueStatsRow> groupQueueRows(
+    const StatsQuery& q,
+    const std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>& rows) {
+  return group<QueueFigures, QueueStatsRow>(q, rows);
+}
+
+std::vector<AgentStatsRow> groupAgentRows(
+    const StatsQuery& q,
+    const std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>& rows) {
+  return group<AgentFigures, AgentStatsRow>(q, rows);
+}
+
+}  // namespace callq::store

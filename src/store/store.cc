@@ -1,0 +1,141 @@
+#include "store/store.h"
+
+#include <algorithm>
+
+namespace callq::store {
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
+  std::unique_ptr<Store> store;
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    auto opened = internal::openPostgres(url);
+    if (!opened) {
+      return tl::unexpected(opened.error());
+    }
+    store = std::move(*opened);
+  } else {
+    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+    if (path.empty() || url.find("://") != std::string::npos) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "store URL '" + url +
+                           "': expected a file (var/callq.db, sqlite:var/callq.db) or "
+                           "postgresql://user@host:port/database");
+    }
+    auto opened = internal::openSqlite(path);
+    if (!opened) {
+      return tl::unexpected(opened.error());
+    }
+    store = std::move(*opened);
+  }
+  if (Result<void> ok = store->loadSpans(); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  return store;
+}
+
+void Store::setQueueParams(std::map<std::string, QueueParams> params) {
+  tracker_.setQueueParams(std::move(params));
+}
+
+Result<void> Store::loadSpans() {
+  Result<std::vector<Span>> spans = readSpans();
+  if (!spans) {
+    return tl::unexpected(spans.error());
+  }
+  tracker_.setSpans(*spans);
+  return {};
+}
+
+Result<void> Store::append(Batch& batch) {
+  if (batch.empty()) {
+    return {};
+  }
+  delta_.clear();
+  for (const EventRecord& e : batch.events) {
+    tracker_.apply(e, delta_);
+  }
+  Result<void> ok = write(batch, delta_);
+  if (!ok) {
+    // The tracker moved on with events that were not written: back to what is stored.
+    if (Result<void> reloaded = loadSpans(); !reloaded) {
+      return makeError(ok.error().code,
+                       ok.error().message + "; and reloading: " + reloaded.error().message);
+    }
+  }
+  return ok;
+}
+
+Result<EventPage> Store::events(const EventFilter& filter) { return readEvents(filter); }
+Result<std::vector<AgentStateRecord>> Store::agentStates() { return readAgentStates(); }
+Result<std::vector<QueueStateRecord>> Store::queueStates() { return readQueueStates(); }
+Result<std::vector<OpenCall>> Store::openCalls() { return readOpenCalls(); }
+Result<std::uint64_t> Store::lastCallId() { return readLastCallId(); }
+Result<std::vector<ConfigEntry>> Store::configEntries() { return readConfig(); }
+Result<void> Store::replaceConfig(const std::vector<ConfigEntry>& entries) {
+  return writeConfig(entries);
+}
+
+namespace {
+
+StatsQuery aligned(StatsQuery q) {
+  q.fromMs = bucketOf(q.fromMs);
+  q.toMs = q.toMs == bucketOf(q.toMs) ? q.toMs : bucketOf(q.toMs) + kBucketMs;
+  return q;
+}
+
+}  // namespace
+
+Result<std::vector<QueueStatsRow>> Store::queueStats(const StatsQuery& query) {
+  const StatsQuery q = aligned(query);
+  auto rows = readQueueBuckets(q.fromMs, q.toMs, q.queue);
+  if (!rows) {
+    return tl::unexpected(rows.error());
+  }
+  return groupQueueRows(q, *rows);
+}
+
+Result<std::vector<AgentStatsRow>> Store::agentStats(const StatsQuery& query) {
+  const StatsQuery q = aligned(query);
+  auto rows = readAgentBuckets(q.fromMs, q.toMs, q.agent);
+  if (!rows) {
+    return tl::unexpected(rows.error());
+  }
+  // Spans still open (an agent logged in or withdrawn now) count up to now, within the period.
+  auto spans = readSpans();
+  if (!spans) {
+    return tl::unexpected(spans.error());
+  }
+  std::map<std::pair<std::string, std::int64_t>, AgentFigures> open;
+  const std::int64_t until = std::min(q.toMs, q.nowMs);
+  for (Span span : *spans) {
+    if (q.agent && span.agent != *q.agent) {
+      continue;
+    }
+    span.sinceMs = std::max(span.sinceMs, q.fromMs);
+    addSpan(open, span, until);
+  }
+  for (auto& [key, figures] : open) {
+    rows->emplace_back(key.first, key.second, std::move(figures));
+  }
+  return groupAgentRows(q, *rows);
+}
+
+namespace internal {
+
+OpenCallChange openCallChange(std::string_view type) {
+  if (type == "ENTERQUEUE") {
+    return OpenCallChange::kOpen;
+  }
+  if (type == "CONNECT") {
+    return OpenCallChange::kConnect;
+  }
+  if (type == "ABANDON" || type == "EXITEMPTY" || type == "EXITWITHTIMEOUT" ||
+      type == "EXITWITHKEY" || type == "COMPLETEAGENT" || type == "COMPLETECALLER" ||
+      type == "BLINDTRANSFER" || type == "ATTENDEDTRANSFER" || type == "SERVERRESTART") {
+    return OpenCallChange::kClose;
+  }
+  return OpenCallChange::kNone;
+}
+
+}  // namespace internal
+
+}  // namespace callq::store

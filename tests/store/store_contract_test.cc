@@ -1,0 +1,345 @@
+// The contract every store keeps, run on SQLite (a file in a temporary folder) and on PostgreSQL
+// (a real server started by CTest with scripts/pg-test-server; its URL in the file named by
+// CALLQ_TEST_PG_URL_FILE; without it the PostgreSQL cases fail, they are not skipped).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace callq::store {
+namespace {
+
+constexpr std::int64_t kMin = 60'000;
+constexpr std::int64_t kT0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z, a bucket boundary
+
+std::string postgresUrl() {
+  const char* file = std::getenv("CALLQ_TEST_PG_URL_FILE");
+  if (file == nullptr) {
+    return "";
+  }
+  std::ifstream in(file);
+  std::string url;
+  std::getline(in, url);
+  return url;
+}
+
+EventRecord event(std::int64_t t, std::string type, std::uint64_t call, std::string queue,
+                  std::string agent = "") {
+  EventRecord e;
+  e.timeMs = t;
+  e.type = std::move(type);
+  e.call = call;
+  e.queue = std::move(queue);
+  e.agent = std::move(agent);
+  return e;
+}
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("callq-store-test-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::filesystem::remove_all(dir_);
+      url_ = (dir_ / "sub" / "callq.db").string();  // the folder is created too
+    } else {
+      url_ = postgresUrl();
+      ASSERT_FALSE(url_.empty()) << "CALLQ_TEST_PG_URL_FILE names no PostgreSQL URL";
+    }
+    if (GetParam() == "postgresql") {
+      emptyPostgres();
+    }
+    reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) {
+      std::filesystem::remove_all(dir_);
+    }
+  }
+  void reopen() {
+    store_.reset();
+    auto opened = Store::open(url_);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    store_ = std::move(*opened);
+    store_->setQueueParams({{"sales", QueueParams{20'000, 10'000}}});
+  }
+  // One PostgreSQL server and database serve the whole run: each test starts from an empty
+  // schema (the store then applies its migrations, as on a new database).
+  void emptyPostgres() {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* r = PQexec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+    PQclear(r);
+    PQfinish(conn);
+  }
+
+  void append(std::vector<EventRecord> events, std::vector<AgentStateRecord> agents = {},
+              std::vector<QueueStateRecord> queues = {}) {
+    Batch b;
+    b.events = std::move(events);
+    b.agents = std::move(agents);
+    b.queues = std::move(queues);
+    auto ok = store_->append(b);
+    ASSERT_TRUE(ok.has_value()) << ok.error().message;
+    appended_.insert(appended_.end(), b.events.begin(), b.events.end());
+  }
+  std::vector<EventRecord> query(EventFilter f) {
+    auto page = store_->events(f);
+    EXPECT_TRUE(page.has_value()) << page.error().message;
+    return page ? page->events : std::vector<EventRecord>{};
+  }
+  std::vector<std::int64_t> ids(const std::vector<EventRecord>& events) {
+    std::vector<std::int64_t> out;
+    for (const EventRecord& e : events) {
+      out.push_back(e.id);
+    }
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+  std::vector<EventRecord> appended_;
+};
+
+TEST_P(StoreContract, EventsComeBackAsAppendedWithAscendingIds) {
+  EventRecord full = event(kT0 + 1, "EXITWITHKEY", 42, "ventes \"été\", 2", "zoë");
+  full.position = 3;
+  full.originalPosition = 5;
+  full.waitMs = 12'345;
+  full.talkMs = 6;
+  full.ringMs = 7;
+  full.key = "#";
+  full.reason = "queue:support\nline two, \"quoted\"";
+  EventRecord agentEvent = event(kT0 + 2, "PAUSE", 0, "", "bob");
+  agentEvent.reason = "lunch";
+  append({full, agentEvent});
+  append({event(kT0 + 3, "ENTERQUEUE", 43, "sales")});
+  ASSERT_EQ(appended_.size(), 3u);
+  EXPECT_GT(appended_[0].id, 0);
+  EXPECT_GT(appended_[1].id, appended_[0].id);
+  EXPECT_GT(appended_[2].id, appended_[1].id);
+  reopen();
+  EXPECT_EQ(query({}), appended_);
+  auto last = store_->lastCallId();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(*last, 43u);
+}
+
+TEST_P(StoreContract, FiltersCombineAndPagesCoverEveryEventOnce) {
+  std::vector<EventRecord> events;
+  for (int i = 0; i < 30; ++i) {
+    const std::string queue = i % 3 == 0 ? "sales" : "support";
+    const std::string agent = i % 2 == 0 ? "alice" : "bob";
+    events.push_back(event(kT0 + i * kMin, i % 5 == 0 ? "CONNECT" : "RINGNOANSWER",
+                           static_cast<std::uint64_t>(100 + i / 4), queue, agent));
+  }
+  append(events);
+  EventFilter f;
+  f.fromMs = kT0 + 5 * kMin;
+  f.toMs = kT0 + 20 * kMin;  // excluded
+  EXPECT_EQ(query(f).size(), 15u);
+  f.queue = "sales";
+  for (const EventRecord& e : query(f)) {
+    EXPECT_EQ(e.queue, "sales");
+    EXPECT_GE(e.timeMs, *f.fromMs);
+    EXPECT_LT(e.timeMs, *f.toMs);
+  }
+  EXPECT_EQ(query(f).size(), 5u);  // 6, 9, 12, 15, 18
+  f.agent = "alice";
+  EXPECT_EQ(query(f).size(), 3u);  // 6, 12, 18
+  f.types = {"CONNECT"};
+  EXPECT_TRUE(query(f).empty());  // 6, 12 and 18 are not multiples of 5
+  EventFilter byType;
+  byType.types = {"CONNECT", "ENTERQUEUE"};
+  EXPECT_EQ(query(byType).size(), 6u);
+  EventFilter byCall;
+  byCall.call = 101;
+  EXPECT_EQ(query(byCall).size(), 4u);
+
+  EventFilter page;
+  page.limit = 7;
+  std::vector<EventRecord> all;
+  int pages = 0;
+  for (;;) {
+    auto p = store_->events(page);
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    ++pages;
+    all.insert(all.end(), p->events.begin(), p->events.end());
+    if (p->nextAfterId == 0) {
+      break;
+    }
+    EXPECT_EQ(p->events.size(), 7u);
+    page.afterId = p->nextAfterId;
+  }
+  EXPECT_EQ(pages, 5);  // 7 + 7 + 7 + 7 + 2
+  EXPECT_EQ(ids(all), ids(appended_));
+}
+
+TEST_P(StoreContract, OpenCallsFollowTheEvents) {
+  EventRecord enter = event(kT0, "ENTERQUEUE", 1, "sales");
+  enter.position = 2;
+  EventRecord connect = event(kT0 + 5000, "CONNECT", 1, "sales", "alice");
+  connect.originalPosition = 2;
+  append({enter, event(kT0 + 1, "ENTERQUEUE", 2, "sales"),
+          event(kT0 + 2, "ENTERQUEUE", 3, "support"), connect,
+          event(kT0 + 6000, "ABANDON", 2, "sales")});
+  reopen();
+  auto open = store_->openCalls();
+  ASSERT_TRUE(open.has_value()) << open.error().message;
+  ASSERT_EQ(open->size(), 2u);
+  EXPECT_EQ((*open)[0], (OpenCall{1, "sales", kT0, 2, "alice", kT0 + 5000}));
+  EXPECT_EQ((*open)[1], (OpenCall{3, "support", kT0 + 2, 0, "", 0}));
+  append({event(kT0 + 9000, "COMPLETECALLER", 1, "sales", "alice"),
+          event(kT0 + 9000, "SERVERRESTART", 3, "support")});
+  open = store_->openCalls();
+  ASSERT_TRUE(open.has_value());
+  EXPECT_TRUE(open->empty());
+}
+
+TEST_P(StoreContract, AgentAndQueueStateIsReplacedAndSurvivesReopening) {
+  AgentStateRecord bob{"bob",      "withdrawn",
+                       "lunch",    kT0,
+                       kT0 - 5000, {{"sales", true, 3, 2, 60'000}, {"support", false, 3, 0, 0}}};
+  append({}, {bob}, {{"sales", 1}});
+  bob.presence = "ready";
+  bob.reason = "";
+  bob.members.pop_back();
+  AgentStateRecord alice{"alice", "not available", "", kT0 + 1, 0, {}};
+  append({}, {bob, alice}, {{"sales", 2}, {"support", 0}});
+  reopen();
+  auto agents = store_->agentStates();
+  ASSERT_TRUE(agents.has_value()) << agents.error().message;
+  EXPECT_EQ(*agents, (std::vector<AgentStateRecord>{alice, bob}));
+  auto queues = store_->queueStates();
+  ASSERT_TRUE(queues.has_value());
+  EXPECT_EQ(*queues, (std::vector<QueueStateRecord>{{"sales", 2}, {"support", 0}}));
+}
+
+TEST_P(StoreContract, ConfigurationIsReplacedAsAWhole) {
+  std::vector<ConfigEntry> first{{"agent", "alice", 0, "id = \"alice\""},
+                                 {"queue", "sales", 0, "name = \"sales\""}};
+  ASSERT_TRUE(store_->replaceConfig(first).has_value());
+  std::vector<ConfigEntry> second{{"agent", "bob", 1, "id = \"bob\""},
+                                  {"agent", "zoë", 0, "id = \"zoë\""}};
+  ASSERT_TRUE(store_->replaceConfig(second).has_value());
+  reopen();
+  auto entries = store_->configEntries();
+  ASSERT_TRUE(entries.has_value()) << entries.error().message;
+  EXPECT_EQ(*entries, (std::vector<ConfigEntry>{second[1], second[0]}));  // by position
+}
+
+// A hand-computed quarter hour in queue "sales" (service level 20 s, wrap-up 10 s).
+TEST_P(StoreContract, QueueStatisticsMatchAHandComputedExample) {
+  auto withWait = [](EventRecord e, std::int64_t wait, std::int64_t talk = 0) {
+    e.waitMs = wait;
+    e.talkMs = talk;
+    return e;
+  };
+  append({
+      event(kT0 + 1000, "ENTERQUEUE", 1, "sales"),
+      event(kT0 + 2000, "ENTERQUEUE", 2, "sales"),
+      event(kT0 + 3000, "ENTERQUEUE", 3, "sales"),
+      event(kT0 + 4000, "ENTERQUEUE", 4, "sales"),
+      event(kT0 + 5000, "JOINREFUSED", 5, "sales"),
+      withWait(event(kT0 + 11'000, "CONNECT", 1, "sales", "alice"), 10'000),  // within SL
+      withWait(event(kT0 + 32'000, "CONNECT", 2, "sales", "bob"), 30'000),    // late
+      withWait(event(kT0 + 8'000, "ABANDON", 3, "sales"), 5'000),             // short abandon
+      withWait(event(kT0 + 64'000, "EXITWITHTIMEOUT", 4, "sales"), 60'000),
+      withWait(event(kT0 + 71'000, "COMPLETECALLER", 1, "sales", "alice"), 10'000, 60'000),
+  });
+  // Call 2 ends in the next quarter hour but counts in the one it entered.
+  append({withWait(event(kT0 + 16 * kMin, "COMPLETEAGENT", 2, "sales", "bob"), 30'000,
+                   16 * kMin - 32'000)});
+  StatsQuery q;
+  q.fromMs = kT0;
+  q.toMs = kT0 + 60 * kMin;
+  q.interval = Interval::k15Min;
+  auto rows = store_->queueStats(q);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  const QueueFigures& f = (*rows)[0].figures;
+  EXPECT_EQ((*rows)[0].queue, "sales");
+  EXPECT_EQ((*rows)[0].startMs, kT0);
+  EXPECT_EQ(f.offered, 5u);
+  EXPECT_EQ(f.refused, 1u);
+  EXPECT_EQ(f.answered, 2u);
+  EXPECT_EQ(f.answeredWithinSl, 1u);
+  EXPECT_EQ(f.abandoned, 1u);
+  EXPECT_EQ(f.abandonedWithinSl, 1u);
+  EXPECT_EQ(f.exited, 1u);
+  EXPECT_EQ(f.handled, 2u);
+  EXPECT_EQ(f.longestWaitMs, 60'000);
+  EXPECT_DOUBLE_EQ(f.serviceLevel(), 0.2);
+  EXPECT_DOUBLE_EQ(f.asaS(), 20.0);
+  // (60 + 10) + (928 + 10) seconds over two calls.
+  EXPECT_DOUBLE_EQ(f.ahtS(), (70.0 + 938.0) / 2);
+
+  auto agents = store_->agentStats(q);
+  ASSERT_TRUE(agents.has_value()) << agents.error().message;
+  ASSERT_EQ(agents->size(), 3u);  // alice at T0; bob at T0 (answer) and T0+15 min (end)
+  EXPECT_EQ((*agents)[0].agent, "alice");
+  EXPECT_EQ((*agents)[0].figures.answered, 1u);
+  EXPECT_EQ((*agents)[0].figures.handled, 1u);
+  EXPECT_EQ((*agents)[0].figures.talkMs, 60'000);
+  EXPECT_EQ((*agents)[2].agent, "bob");
+  EXPECT_EQ((*agents)[2].startMs, kT0 + 15 * kMin);
+  EXPECT_EQ((*agents)[2].figures.handleMs, 16 * kMin - 32'000 + 10'000);
+}
+
+TEST_P(StoreContract, WithdrawnAndLoggedInTimeSplitAcrossIntervalsAndRestarts) {
+  EventRecord pause = event(kT0 + 10 * kMin, "PAUSE", 0, "", "bob");
+  pause.reason = "lunch";
+  append({event(kT0, "ADDMEMBER", 0, "sales", "bob"),
+          event(kT0 + kMin, "ADDMEMBER", 0, "support", "bob"), pause});
+  reopen();  // the open spans are read back from the store
+  EventRecord training = event(kT0 + 40 * kMin, "PAUSE", 0, "", "bob");
+  training.reason = "training";
+  append({training, event(kT0 + 50 * kMin, "UNPAUSE", 0, "", "bob"),
+          event(kT0 + 70 * kMin, "REMOVEMEMBER", 0, "sales", "bob")});
+  StatsQuery q;
+  q.fromMs = kT0;
+  q.toMs = kT0 + 24 * 60 * kMin;
+  q.nowMs = kT0 + 90 * kMin;  // bob is still logged in to support
+  q.interval = Interval::kWhole;
+  auto rows = store_->agentStats(q);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  const AgentFigures& f = (*rows)[0].figures;
+  EXPECT_EQ(f.loggedInMs, 90 * kMin);
+  EXPECT_EQ(f.withdrawnMs,
+            (std::map<std::string, std::int64_t>{{"lunch", 30 * kMin}, {"training", 10 * kMin}}));
+  q.interval = Interval::k15Min;
+  q.toMs = kT0 + 30 * kMin;
+  rows = store_->agentStats(q);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].figures.withdrawnMs.at("lunch"), 5 * kMin);
+  EXPECT_EQ((*rows)[1].figures.withdrawnMs.at("lunch"), 15 * kMin);
+  EXPECT_EQ((*rows)[1].figures.loggedInMs, 15 * kMin);
+  // Logging out of the last queue ends the logged-in time.
+  append({event(kT0 + 100 * kMin, "REMOVEMEMBER", 0, "support", "bob")});
+  q.interval = Interval::kWhole;
+  q.toMs = kT0 + 24 * 60 * kMin;
+  q.nowMs = kT0 + 200 * kMin;
+  rows = store_->agentStats(q);
+  ASSERT_TRUE(rows.has_value());
+  EXPECT_EQ((*rows)[0].figures.loggedInMs, 100 * kMin);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("sqlite"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace callq::store

@@ -1,0 +1,117 @@
+// The store thread: records handed over come out committed, in order, in batches; a full queue
+// refuses (and counts) instead of blocking; a failing database is retried with the same records.
+#include "store/writer.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace callq::store {
+namespace {
+
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("callq-writer-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<Store> open() {
+    auto s = Store::open((dir_ / "callq.db").string());
+    EXPECT_TRUE(s.has_value()) << s.error().message;
+    return s ? std::move(*s) : nullptr;
+  }
+  static EventRecord enter(std::uint64_t call) {
+    EventRecord e;
+    e.timeMs = 1000 + static_cast<std::int64_t>(call);
+    e.type = "ENTERQUEUE";
+    e.call = call;
+    e.queue = "sales";
+    return e;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(WriterTest, EverythingHandedOverIsCommittedInOrderFromSeveralThreads) {
+  {
+    StoreWriter writer(open(), {});
+    std::thread other([&] {
+      for (std::uint64_t i = 0; i < 20'000; ++i) {
+        ASSERT_TRUE(writer.add(enter(1'000'000 + i)));
+      }
+    });
+    for (std::uint64_t i = 1; i <= 20'000; ++i) {
+      ASSERT_TRUE(writer.add(enter(i)));
+    }
+    writer.add(QueueStateRecord{"sales", 3});
+    other.join();
+    ASSERT_TRUE(writer.flush(std::chrono::seconds(30)));
+    const StoreWriter::Counters c = writer.counters();
+    EXPECT_EQ(c.committed, 40'000u);
+    EXPECT_EQ(c.dropped, 0u);
+    EXPECT_LT(c.batches, 40'000u);  // grouped
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto page = store->events({});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->events.size(), 40'000u);
+  std::uint64_t lastMain = 0;
+  for (const EventRecord& e : page->events) {
+    if (e.call < 1'000'000) {
+      EXPECT_EQ(e.call, lastMain + 1);  // one thread's records keep their order
+      lastMain = e.call;
+    }
+  }
+  auto queues = store->queueStates();
+  ASSERT_TRUE(queues.has_value());
+  EXPECT_EQ(queues->size(), 1u);
+}
+
+TEST_F(WriterTest, TheDestructorWritesWhatIsQueued) {
+  {
+    StoreWriter writer(open(), {});
+    for (std::uint64_t i = 1; i <= 5000; ++i) {
+      writer.add(enter(i));
+    }
+  }
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto last = store->lastCallId();
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(*last, 5000u);
+}
+
+TEST_F(WriterTest, AFullQueueRefusesAndCountsInsteadOfBlocking) {
+  StoreWriter::Options options;
+  options.capacity = 100;
+  auto store = open();
+  ASSERT_TRUE(store);
+  // Another connection holds the write lock: the writer's first append waits for it.
+  sqlite3* blocker = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "callq.db").c_str(), &blocker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  {
+    StoreWriter writer(std::move(store), options);
+    ASSERT_TRUE(writer.add(enter(1)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the writer took it, waits
+    std::size_t refused = 0;
+    for (std::uint64_t i = 2; i <= 1000; ++i) {
+      refused += writer.add(enter(i)) ? 0 : 1;
+    }
+    EXPECT_EQ(refused, 899u);  // 100 more fit in the queue
+    EXPECT_EQ(writer.counters().dropped, 899u);
+    ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_TRUE(writer.flush(std::chrono::seconds(30)));
+    EXPECT_EQ(writer.counters().committed, 101u);
+  }
+  sqlite3_close(blocker);
+}
+
+}  // namespace
+}  // namespace callq::store
