@@ -38,7 +38,8 @@ AGENT_PORT = 5300
 QUEUE_EXTENSION = "600"
 TICKS = os.sysconf("SC_CLK_TCK")
 OUTPUTS = ("bench.toml", "agents.csv", "tone.ul", "callq.log", "events.jsonl", "agents.log", "agents.err",
-           "agents_screen.log", "caller_stat.csv", "caller_errors.log")
+           "agents_screen.log", "caller_stat.csv", "caller_errors.log", "callq.db", "callq.db-wal",
+           "callq.db-shm")
 
 
 def write_config(path, agents):
@@ -155,7 +156,8 @@ def run_once(args, rate, out):
     write_tone(out / "tone.ul")
     server_log = open(out / "callq.log", "w")
     server = subprocess.Popen(
-        [args.callq, "serve", str(config), "--events", str(out / "events.jsonl")],
+        [args.callq, "serve", str(config), "--events", str(out / "events.jsonl"),
+         "--store", str(out / "callq.db")],
         stdout=server_log,
         stderr=subprocess.STDOUT,
     )

@@ -28,6 +28,10 @@ Command addCheckCommand(CLI::App& app);
 // target beyond sim::kMaxAgents prints the reason on stderr (exit 1).
 Command addErlangCommand(CLI::App& app);
 
+// `callq report [--store URL] [--period P | --from T --to T] [--type E,...] [--queue Q] ...`:
+// events from the store as CSV or queue_log, or statistics (--stats queue|agent) as CSV.
+Command addReportCommand(CLI::App& app);
+
 // `callq serve CONFIG [--address A] [--port P] [--rtp-ports F-L] [--events FILE]`: the server.
 // Runs until SIGINT/SIGTERM (exit 0); a configuration or start-up error exits 1.
 Command addServeCommand(CLI::App& app);

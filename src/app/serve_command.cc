@@ -16,6 +16,7 @@
 
 #include "app/commands.h"
 #include "app/event_writer.h"
+#include "app/persistence.h"
 #include "config/server_config.h"
 #include "media/media_server.h"
 #include "runtime/runtime.h"
@@ -29,6 +30,7 @@ struct ServeArgs {
   std::string address;  // overrides [sip] address
   int port = 0;         // overrides [sip] port
   std::string eventsPath;
+  std::string storeUrl;  // overrides [store] url
   std::string rtpPorts;  // "first-last", overrides [sip] rtp_ports
 };
 
@@ -109,8 +111,20 @@ int runServe(const ServeArgs& args) {
     cfg.sip.rtpMin = static_cast<std::uint16_t>(first);
     cfg.sip.rtpMax = static_cast<std::uint16_t>(last);
   }
+  if (!args.storeUrl.empty()) {
+    cfg.store.url = args.storeUrl;
+  }
+  // The database's configuration (seeded from the file when empty) is what is served.
+  std::string configNote;
+  Result<std::unique_ptr<Persistence>> persistence =
+      Persistence::open(cfg.store.url, cfg, &configNote);
+  if (!persistence) {
+    fmt::print(stderr, "store: {}\n", persistence.error().message);
+    return 1;
+  }
   const core::Config engineConfig = cfg.engine;
   useAsyncLogger();
+  spdlog::info("store: {}; {}", (*persistence)->describe(), configNote);
 
   std::unique_ptr<EventWriter> events;
   if (!args.eventsPath.empty()) {
@@ -130,8 +144,22 @@ int runServe(const ServeArgs& args) {
     fmt::print(stderr, "{}: {}\n", args.config, engine.error().message);
     return 1;
   }
-  // The signalling thread only queues events; the writer formats and writes them.
+  std::vector<std::string> notes;
+  Result<std::uint64_t> lastCall =
+      (*persistence)
+          ->restore(**engine, std::chrono::floor<Duration>(std::chrono::system_clock::now()),
+                    &notes);
+  if (!lastCall) {
+    fmt::print(stderr, "store: {}\n", lastCall.error().message);
+    return 1;
+  }
+  for (const std::string& note : notes) {
+    spdlog::info("store: {}", note);
+  }
+  // The signalling thread only queues events; the store thread (and the writer of --events)
+  // format and write them.
   runtime::Runtime runtime(std::move(*engine), [&](const core::Event& e) {
+    (*persistence)->onEvent(e, runtime.engine());
     if (events) {
       events->append(e);
     }
@@ -181,6 +209,7 @@ int runServe(const ServeArgs& args) {
   sipOptions.port = cfg.sip.port;
   sipOptions.realm = cfg.sip.realm;
   sipOptions.passwords = cfg.agentPasswords;
+  sipOptions.lastCallId = *lastCall;
   Result<std::unique_ptr<sip::SipServer>> server =
       sip::SipServer::create(sipOptions, runtime, adapter);
   if (!server) {
@@ -199,6 +228,12 @@ int runServe(const ServeArgs& args) {
   for (int i = 0; i < 100 && (*mediaServer)->openEndpoints() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  const bool flushed = (*persistence)->flush(std::chrono::seconds(10));
+  const store::StoreWriter::Counters stored = (*persistence)->counters();
+  spdlog::info(
+      "store: {} events written in {} transactions, {} lost, longest wait to commit {} ms{}",
+      stored.committed, stored.batches, stored.dropped, stored.maxLagMs,
+      flushed ? "" : "; NOT all written after 10 s");
   spdlog::info("callq stopped ({} RTP endpoints open)", (*mediaServer)->openEndpoints());
   spdlog::shutdown();  // flushes the async logger
   return 0;
@@ -216,6 +251,9 @@ Command addServeCommand(CLI::App& app) {
   cli->add_option("--port", args->port, "SIP port, UDP and TCP ([sip] port)")
       ->check(CLI::Range(1, 65535));
   cli->add_option("--rtp-ports", args->rtpPorts, "RTP port range FIRST-LAST ([sip] rtp_ports)");
+  cli->add_option(
+      "--store", args->storeUrl,
+      "Database: a SQLite file or postgresql://... ([store] url, default var/callq.db)");
   cli->add_option("--events", args->eventsPath,
                   "Append every event to this file, one JSON object per line");
   return {cli, [args] { return runServe(*args); }};

@@ -26,9 +26,10 @@ namespace {
 using internal::Diagnostics;
 using internal::TableReader;
 
-// [sip] and [music] are the server's (server_config.cc reads them); other readers let them be.
-constexpr std::array<std::string_view, 5> kRootKeys{"withdraw_reasons", "agent", "queue", "sip",
-                                                    "music"};
+// [sip], [music] and [store] are the server's (server_config.cc reads them); other readers let
+// them be.
+constexpr std::array<std::string_view, 6> kRootKeys{
+    "withdraw_reasons", "agent", "queue", "sip", "music", "store"};
 constexpr std::array<std::string_view, 4> kAgentKeys{"id", "name", "extension", "password"};
 
 struct AgentLines {

@@ -159,6 +159,29 @@ void checkServable(const toml::table& root, const ServerConfig& out, Diagnostics
   }
 }
 
+void readStore(const toml::table& root, StoreSettings& store, Diagnostics& diag) {
+  const toml::node* node = root.get("store");
+  if (node == nullptr) {
+    return;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    diag.report(internal::lineOf(*node), "store: expected a table ([store])");
+    return;
+  }
+  TableReader r(*table, "store", diag);
+  r.rejectUnknownKeys(std::array<std::string_view, 1>{"url"});
+  if (std::optional<std::string> url = r.string("url")) {
+    if (url->empty()) {
+      r.fail("url",
+             "must not be empty (a SQLite file such as \"var/callq.db\", or "
+             "postgresql://user@host/database)");
+    } else {
+      store.url = *url;
+    }
+  }
+}
+
 }  // namespace
 
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& sourceName,
@@ -173,6 +196,7 @@ Result<ServerConfig> parseServerConfig(std::string_view text, const std::string&
         out.engine = std::move(*engine);
         Diagnostics diag(sourceName);
         readSip(table, out.sip, diag);
+        readStore(table, out.store, diag);
         readMusic(table, baseDir, out, diag);
         readPasswords(table, out, diag);
         if (!diag.failed()) {

@@ -6,6 +6,9 @@
 //   port = 5060                # UDP and TCP
 //   realm = "callq"            # digest realm
 //   rtp_ports = [20000, 29999] # even ports for RTP
+//   [store]
+//   url = "var/callq.db"       # SQLite file (relative to the working directory), or
+//                              # "postgresql://user:password@host:5432/callq"
 //   [music]
 //   default = "music/hold.wav" # class name = audio file (relative to the configuration file)
 //   [[agent]] ... password = "..."   # digest password of the agent's SIP account
@@ -33,9 +36,14 @@ struct SipSettings {
   std::uint16_t rtpMax = 29999;
 };
 
+struct StoreSettings {
+  std::string url = "var/callq.db";
+};
+
 struct ServerConfig {
   core::Config engine;
   SipSettings sip;
+  StoreSettings store;
   std::vector<std::string> agentPasswords;   // by agent index; empty: the agent cannot register
   std::map<std::string, std::string> music;  // class -> audio file path (resolved)
 };

@@ -148,7 +148,11 @@ struct SipServer::Impl {
   std::mt19937_64 random{std::random_device{}()};
 
   Impl(const SipOptions& o, runtime::Runtime& r, MediaPort& m)
-      : options(o), runtime(r), media(m), registrar(r.engine().config().agents.size()) {}
+      : options(o),
+        runtime(r),
+        media(m),
+        registrar(r.engine().config().agents.size()),
+        nextCall(o.lastCallId) {}
 
   // --- set-up -----------------------------------------------------------------------------------
 

@@ -28,6 +28,9 @@ struct SipOptions {
   std::vector<std::string> passwords;
   std::uint32_t maxExpires = 3600;  // longer registrations are shortened to this
   std::uint32_t minExpires = 30;    // shorter ones are refused with 423
+  // Calls are numbered from lastCallId + 1: a restarted server continues after the stored ones,
+  // so a call id names one call for good in the events.
+  std::uint64_t lastCallId = 0;
 };
 
 class SipServer final : public runtime::ActionSink {

@@ -236,6 +236,8 @@ std::int64_t roundSeconds(std::int64_t ms) {
   return ms / 1000 + (rest >= 500 ? 1 : 0) - (rest <= -500 ? 1 : 0);
 }
 
+}  // namespace
+
 void appendCsvField(std::string& out, std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += field;
@@ -250,6 +252,8 @@ void appendCsvField(std::string& out, std::string_view field) {
   }
   out += '"';
 }
+
+namespace {
 
 // queue_log text: '|', CR and LF become spaces; empty becomes "NONE" where asked.
 void appendLogText(std::string& out, std::string_view text, bool noneIfEmpty = false) {

@@ -61,6 +61,9 @@ Result<std::pair<std::int64_t, std::int64_t>> periodRange(std::string_view prese
 // Every line ends with CRLF. A field is quoted iff it holds a comma, a double quote, CR or LF;
 // inner double quotes are doubled. Bytes pass through unchanged (UTF-8 stays UTF-8).
 
+// Appends one field, quoted if needed (for other CSV tables, such as statistics).
+void appendCsvField(std::string& out, std::string_view field);
+
 // Appends the header line.
 void appendCsvHeader(std::string& out);
 

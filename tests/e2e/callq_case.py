@@ -45,17 +45,19 @@ password = "pw204"
 
 
 class CallqCase(harness.E2ETestCase):
-    def serve(self, queues, extra=""):
+    def serve(self, queues, extra="", store=None):
+        """Starts callq on `queues` (TOML) with its own database in the work dir (or `store`)."""
         self.sip_port = harness.free_port("both")
         rtp = harness.free_port("udp", span=200)
+        self.store = store or self.path("callq.db")
         self.registrar = f"127.0.0.1:{self.sip_port}"
         config = self.path("callq.toml")
         with open(config, "w") as f:
             f.write(f'[sip]\naddress = "127.0.0.1"\nport = {self.sip_port}\nrealm = "callq"\n'
                     f"rtp_ports = [{rtp}, {rtp + 199}]\n{extra}\n{AGENTS}\n{queues}\n")
         self.events_path = self.path("events.jsonl")
-        self.server = self.start("callq", [CALLQ_BIN, "serve", config, "--events", self.events_path],
-                                 merge_stderr=True)
+        self.server = self.start("callq", [CALLQ_BIN, "serve", config, "--events", self.events_path,
+                                           "--store", self.store], merge_stderr=True)
         harness.wait_for_line(self.server.out_path, r"callq serving", proc=self.server)
         self.events = harness.EventTail(self.events_path, proc=self.server)
         self.stopped = False

@@ -1,0 +1,190 @@
+#include "app/persistence.h"
+
+#include <spdlog/spdlog.h>
+
+#include "config/config_writer.h"
+#include "store/convert.h"
+
+namespace callq::app {
+namespace {
+
+std::vector<store::ConfigEntry> toStoreEntries(const config::ServerConfig& config) {
+  std::vector<store::ConfigEntry> out;
+  for (config::ConfigEntryText& e : config::toEntries(config)) {
+    out.push_back(
+        store::ConfigEntry{std::move(e.kind), std::move(e.name), e.position, std::move(e.body)});
+  }
+  return out;
+}
+
+// The database is the truth once seeded: an empty one takes the file's configuration; otherwise
+// the stored queues, agents, reasons and music replace the file's.
+Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, std::string* note) {
+  Result<std::vector<store::ConfigEntry>> stored = store.configEntries();
+  if (!stored) {
+    return tl::unexpected(stored.error());
+  }
+  const std::vector<store::ConfigEntry> fromFile = toStoreEntries(config);
+  if (stored->empty()) {
+    if (Result<void> ok = store.replaceConfig(fromFile); !ok) {
+      return ok;
+    }
+    *note = "configuration: the file seeded the empty database";
+    return {};
+  }
+  std::vector<config::ConfigEntryText> entries;
+  for (const store::ConfigEntry& e : *stored) {
+    entries.push_back(config::ConfigEntryText{e.kind, e.name, e.position, e.body});
+  }
+  const std::string where = store.describe() + " (configuration)";
+  Result<config::ServerConfig> parsed =
+      config::parseServerConfig(config::entriesToToml(entries), where, "");
+  if (!parsed) {
+    return tl::unexpected(parsed.error());
+  }
+  config.engine = std::move(parsed->engine);
+  config.agentPasswords = std::move(parsed->agentPasswords);
+  config.music = std::move(parsed->music);
+  *note = toStoreEntries(config) == fromFile
+              ? "configuration: from the database (the same as the file's)"
+              : "configuration: from the database, which differs from the file's queues, "
+                "agents or reasons: the database wins (see `callq export-config`)";
+  return {};
+}
+
+}  // namespace
+
+Persistence::Persistence(std::unique_ptr<store::Store> store)
+    : store_(std::move(store)), description_(store_->describe()) {}
+
+Persistence::~Persistence() = default;
+
+Result<std::unique_ptr<Persistence>> Persistence::open(const std::string& url,
+                                                       config::ServerConfig& config,
+                                                       std::string* note) {
+  Result<std::unique_ptr<store::Store>> opened = store::Store::open(url);
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  std::unique_ptr<Persistence> p(new Persistence(std::move(*opened)));
+  if (Result<void> ok = useStoredConfig(*p->store_, config, note); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  p->store_->setQueueParams(store::queueParams(config.engine));
+  return p;
+}
+
+Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
+                                           std::vector<std::string>* notes) {
+  Result<std::vector<store::AgentStateRecord>> agents = store_->agentStates();
+  if (!agents) {
+    return tl::unexpected(agents.error());
+  }
+  std::size_t restored = 0;
+  for (const store::AgentStateRecord& r : *agents) {
+    Result<core::AgentDurable> d = store::fromRecord(r, engine);
+    if (d) {
+      d = engine.restore(now, *d).map([&] { return *d; });
+    }
+    if (!d) {
+      notes->push_back("agent state not restored: " + d.error().message);
+      continue;
+    }
+    ++restored;
+  }
+  Result<std::vector<store::QueueStateRecord>> queues = store_->queueStates();
+  if (!queues) {
+    return tl::unexpected(queues.error());
+  }
+  for (const store::QueueStateRecord& q : *queues) {
+    if (const std::optional<QueueId> id = engine.findQueue(q.queue)) {
+      (void)engine.restoreRoundRobin(*id, q.roundRobin);
+    }
+  }
+  notes->push_back(fmt::format("restored the state of {} agent(s)", restored));
+
+  // Visits a crash left open: closed now, so that every ENTERQUEUE has its ending.
+  Result<std::vector<store::OpenCall>> open = store_->openCalls();
+  if (!open) {
+    return tl::unexpected(open.error());
+  }
+  store::Batch closing;
+  for (const store::OpenCall& c : *open) {
+    store::EventRecord e;
+    e.timeMs = toMillis(now);
+    e.type = core::eventName(core::EventType::kServerRestart);
+    e.call = c.call;
+    e.queue = c.queue;
+    e.agent = c.agent;
+    e.originalPosition = c.originalPosition;
+    const bool connected = !c.agent.empty();
+    e.waitMs = (connected ? c.connectedMs : e.timeMs) - c.enteredMs;
+    e.reason = connected ? "callq restarted while the caller was connected to " + c.agent
+                         : "callq restarted while the caller was waiting";
+    closing.events.push_back(std::move(e));
+  }
+  if (Result<void> ok = store_->append(closing); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (!closing.events.empty()) {
+    notes->push_back(fmt::format("closed {} call(s) left open when callq stopped (SERVERRESTART)",
+                                 closing.events.size()));
+  }
+  Result<std::uint64_t> last = store_->lastCallId();
+  if (!last) {
+    return tl::unexpected(last.error());
+  }
+  store::StoreWriter::Options options;
+  options.onError = [](const std::string& message) {
+    spdlog::error("store: {} (retrying; events wait in memory)", message);
+  };
+  writer_ = std::make_unique<store::StoreWriter>(std::move(store_), std::move(options));
+  return *last;
+}
+
+namespace {
+
+// Events after which the agent's durable state (core::AgentDurable) may have changed.
+bool changesAgentState(core::EventType type) {
+  using T = core::EventType;
+  switch (type) {
+    case T::kConnect:
+    case T::kCompleteAgent:
+    case T::kCompleteCaller:
+    case T::kBlindTransfer:
+    case T::kAttendedTransfer:
+    case T::kAddMember:
+    case T::kRemoveMember:
+    case T::kPause:
+    case T::kUnpause:
+    case T::kUnavailable:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void Persistence::onEvent(const core::Event& e, const core::Engine& engine) {
+  const core::Config& config = engine.config();
+  if (!writer_->add(store::toRecord(e, config))) {
+    // Loud, but not once per event: at the first loss and every 1,000th after it.
+    if (dropped_++ % 1000 == 0) {
+      spdlog::error("store: the queue to {} is full: {} event(s) lost so far", description_,
+                    dropped_);
+    }
+  }
+  if (e.agent.valid() && changesAgentState(e.type)) {
+    writer_->add(store::toRecord(engine.durableState(e.agent), config));
+  }
+  using T = core::EventType;
+  if (e.queue.valid() &&
+      (e.type == T::kConnect || e.type == T::kRingNoAnswer || e.type == T::kRingCanceled) &&
+      config.queues[e.queue.value()].strategy == core::Strategy::kRoundRobin) {
+    writer_->add(store::QueueStateRecord{config.queues[e.queue.value()].name,
+                                         engine.roundRobinPosition(e.queue)});
+  }
+}
+
+}  // namespace callq::app

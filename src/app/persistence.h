@@ -1,0 +1,52 @@
+// The server's side of the store: at start, the configuration (seeded into an empty database
+// from the file, read from the database afterwards), the agents' state restored into the engine,
+// calls left open by a crash closed with SERVERRESTART; while running, every event and every
+// change of durable agent state handed to the store thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "config/server_config.h"
+#include "core/engine.h"
+#include "core/event.h"
+#include "store/store.h"
+#include "store/writer.h"
+
+namespace callq::app {
+
+class Persistence {
+ public:
+  // Opens the store at `url`. If its configuration is empty, `config` (from the file) seeds it;
+  // otherwise the database's queues, agents, reasons and music replace the file's in `config`
+  // ([sip] and [store] always come from the file). `notes` gets one line on which it was.
+  static Result<std::unique_ptr<Persistence>> open(const std::string& url,
+                                                   config::ServerConfig& config, std::string* note);
+  ~Persistence();  // commits what is queued, then stops the store thread
+
+  // Before the first input: the agents' durable state and round-robin positions back into the
+  // engine, and a SERVERRESTART for every visit the store still has open. Returns the last call
+  // id used (calls go on from there) and, in `notes`, what was restored. Then starts the store
+  // thread.
+  Result<std::uint64_t> restore(core::Engine& engine, Time now, std::vector<std::string>* notes);
+
+  // Signalling thread: the event, and the agent's / queue's durable state it changed.
+  void onEvent(const core::Event& e, const core::Engine& engine);
+
+  store::StoreWriter::Counters counters() const { return writer_->counters(); }
+  std::string describe() const { return description_; }
+  // Waits (up to `timeout`) until everything handed over is committed.
+  bool flush(std::chrono::milliseconds timeout) { return writer_->flush(timeout); }
+
+ private:
+  explicit Persistence(std::unique_ptr<store::Store> store);
+
+  std::unique_ptr<store::Store> store_;  // until restore() hands it to the writer
+  std::unique_ptr<store::StoreWriter> writer_;
+  std::string description_;
+  std::uint64_t dropped_ = 0;  // events the full queue refused, reported once per burst
+};
+
+}  // namespace callq::app

@@ -1,0 +1,308 @@
+// `callq report`: events and statistics from the store, as CSV (RFC 4180) or Asterisk queue_log.
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "config/server_config.h"
+#include "core/event.h"
+#include "store/report_format.h"
+#include "store/store.h"
+
+namespace callq::app {
+namespace {
+
+struct ReportArgs {
+  std::string storeUrl;
+  std::string config;
+  std::string period;
+  std::string from;
+  std::string to;
+  std::vector<std::string> types;
+  std::string queue;
+  std::string agent;
+  std::uint64_t call = 0;
+  std::size_t limit = 0;
+  std::int64_t after = 0;
+  bool queueLog = false;
+  std::string stats;  // "queue" or "agent"
+  std::string interval = "total";
+  std::string output;
+};
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Every name core::eventName knows, for checking --type.
+std::set<std::string> eventTypeNames() {
+  std::set<std::string> names;
+  for (int t = 0; t <= static_cast<int>(core::EventType::kServerRestart); ++t) {
+    names.emplace(core::eventName(static_cast<core::EventType>(t)));
+  }
+  return names;
+}
+
+Result<std::string> storeUrlOf(const ReportArgs& args) {
+  if (!args.storeUrl.empty()) {
+    return args.storeUrl;
+  }
+  if (!args.config.empty()) {
+    Result<config::ServerConfig> cfg = config::loadServerConfigFile(args.config);
+    if (!cfg) {
+      return tl::unexpected(cfg.error());
+    }
+    return cfg->store.url;
+  }
+  return config::StoreSettings{}.url;
+}
+
+// The period: a preset, or --from/--to (either may be left out: the beginning, now).
+Result<std::pair<std::int64_t, std::int64_t>> periodOf(const ReportArgs& args) {
+  if (!args.period.empty()) {
+    if (!args.from.empty() || !args.to.empty()) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "--period and --from/--to: give one or the other");
+    }
+    return store::periodRange(args.period, nowMs());
+  }
+  std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
+                                              nowMs() + 1};
+  if (!args.from.empty()) {
+    Result<std::int64_t> from = store::parseTime(args.from);
+    if (!from) {
+      return makeError(ErrorCode::kInvalidArgument, "--from: " + from.error().message);
+    }
+    range.first = *from;
+  }
+  if (!args.to.empty()) {
+    Result<std::int64_t> to = store::parseTime(args.to);
+    if (!to) {
+      return makeError(ErrorCode::kInvalidArgument, "--to: " + to.error().message);
+    }
+    range.second = *to;
+  }
+  if (range.second <= range.first) {
+    return makeError(ErrorCode::kInvalidArgument, "--to must be after --from");
+  }
+  return range;
+}
+
+std::string seconds(std::int64_t ms) {
+  return fmt::format("{:.3f}", static_cast<double>(ms) / 1000);
+}
+
+int writeStats(store::Store& store, const ReportArgs& args,
+               std::pair<std::int64_t, std::int64_t> range, std::FILE* out) {
+  const std::optional<store::Interval> interval = store::parseInterval(args.interval);
+  if (!interval) {
+    fmt::print(stderr, "--interval: expected 15min, hour, day or total (got '{}')\n",
+               args.interval);
+    return 1;
+  }
+  store::StatsQuery q;
+  q.interval = *interval;
+  q.nowMs = nowMs();
+  // Statistics need a bounded period: from the first bucket there can be to now.
+  q.fromMs = std::max<std::int64_t>(range.first, 0);
+  q.toMs = std::min(range.second, q.nowMs + store::kBucketMs);
+  std::string text;
+  if (args.stats == "queue") {
+    if (!args.queue.empty()) {
+      q.queue = args.queue;
+    }
+    Result<std::vector<store::QueueStatsRow>> rows = store.queueStats(q);
+    if (!rows) {
+      fmt::print(stderr, "{}\n", rows.error().message);
+      return 1;
+    }
+    text +=
+        "queue,interval_start,offered,answered,answered_within_sl,abandoned,"
+        "abandoned_within_sl,exited,refused,service_level,asa_s,handled,aht_s,"
+        "total_handle_s,longest_wait_s\r\n";
+    for (const store::QueueStatsRow& r : *rows) {
+      const store::QueueFigures& f = r.figures;
+      std::string name;
+      store::appendCsvField(name, r.queue);
+      text +=
+          fmt::format("{},{},{},{},{},{},{},{},{},{:.4f},{:.3f},{},{:.3f},{},{}\r\n", name,
+                      store::isoTime(r.startMs), f.offered, f.answered, f.answeredWithinSl,
+                      f.abandoned, f.abandonedWithinSl, f.exited, f.refused, f.serviceLevel(),
+                      f.asaS(), f.handled, f.ahtS(), seconds(f.handleMs), seconds(f.longestWaitMs));
+    }
+  } else {
+    if (!args.agent.empty()) {
+      q.agent = args.agent;
+    }
+    Result<std::vector<store::AgentStatsRow>> rows = store.agentStats(q);
+    if (!rows) {
+      fmt::print(stderr, "{}\n", rows.error().message);
+      return 1;
+    }
+    std::set<std::string> reasons;
+    for (const store::AgentStatsRow& r : *rows) {
+      for (const auto& [reason, ms] : r.figures.withdrawnMs) {
+        reasons.insert(reason);
+      }
+    }
+    text +=
+        "agent,interval_start,answered,handled,no_answers,talk_s,aht_s,total_handle_s,"
+        "logged_in_s,withdrawn_s";
+    for (const std::string& reason : reasons) {
+      text += ',';
+      store::appendCsvField(text, "withdrawn_s:" + reason);
+    }
+    text += "\r\n";
+    for (const store::AgentStatsRow& r : *rows) {
+      const store::AgentFigures& f = r.figures;
+      std::int64_t withdrawn = 0;
+      for (const auto& [reason, ms] : f.withdrawnMs) {
+        withdrawn += ms;
+      }
+      store::appendCsvField(text, r.agent);
+      text += fmt::format(",{},{},{},{},{},{:.3f},{},{},{}", store::isoTime(r.startMs), f.answered,
+                          f.handled, f.noAnswers, seconds(f.talkMs), f.ahtS(), seconds(f.handleMs),
+                          seconds(f.loggedInMs), seconds(withdrawn));
+      for (const std::string& reason : reasons) {
+        auto it = f.withdrawnMs.find(reason);
+        text += "," + seconds(it == f.withdrawnMs.end() ? 0 : it->second);
+      }
+      text += "\r\n";
+    }
+  }
+  std::fwrite(text.data(), 1, text.size(), out);
+  return 0;
+}
+
+int runReport(const ReportArgs& args) {
+  Result<std::string> url = storeUrlOf(args);
+  if (!url) {
+    fmt::print(stderr, "{}\n", url.error().message);
+    return 1;
+  }
+  Result<std::pair<std::int64_t, std::int64_t>> range = periodOf(args);
+  if (!range) {
+    fmt::print(stderr, "{}\n", range.error().message);
+    return 1;
+  }
+  if (!args.stats.empty() && args.stats != "queue" && args.stats != "agent") {
+    fmt::print(stderr, "--stats: expected queue or agent (got '{}')\n", args.stats);
+    return 1;
+  }
+  store::EventFilter filter;
+  const std::set<std::string> known = eventTypeNames();
+  for (const std::string& type : args.types) {
+    if (!known.contains(type)) {
+      fmt::print(stderr, "--type: unknown event '{}'; events are: {}\n", type,
+                 fmt::join(known, ", "));
+      return 1;
+    }
+    filter.types.push_back(type);
+  }
+  if (range->first != std::numeric_limits<std::int64_t>::min()) {
+    filter.fromMs = range->first;
+  }
+  filter.toMs = range->second;
+  if (!args.queue.empty()) {
+    filter.queue = args.queue;
+  }
+  if (!args.agent.empty()) {
+    filter.agent = args.agent;
+  }
+  if (args.call != 0) {
+    filter.call = args.call;
+  }
+  Result<std::unique_ptr<store::Store>> store = store::Store::open(*url);
+  if (!store) {
+    fmt::print(stderr, "{}\n", store.error().message);
+    return 1;
+  }
+  std::FILE* out = stdout;
+  if (!args.output.empty()) {
+    out = std::fopen(args.output.c_str(), "wb");
+    if (out == nullptr) {
+      fmt::print(stderr, "{}: cannot write: {}\n", args.output, std::strerror(errno));
+      return 1;
+    }
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(out == stdout ? nullptr : out,
+                                                         &std::fclose);
+  if (!args.stats.empty()) {
+    return writeStats(**store, args, *range, out);
+  }
+  // Pages of 10,000 events, written as they come: an export of any size in bounded memory.
+  filter.afterId = args.after;
+  filter.limit = args.limit > 0 ? args.limit : 10'000;
+  std::string text;
+  if (!args.queueLog) {
+    store::appendCsvHeader(text);
+  }
+  for (;;) {
+    Result<store::EventPage> page = (*store)->events(filter);
+    if (!page) {
+      fmt::print(stderr, "{}\n", page.error().message);
+      return 1;
+    }
+    for (const store::EventRecord& e : page->events) {
+      args.queueLog ? store::appendQueueLogLine(text, e) : store::appendCsvRow(text, e);
+    }
+    std::fwrite(text.data(), 1, text.size(), out);
+    text.clear();
+    if (page->nextAfterId == 0) {
+      break;
+    }
+    if (args.limit > 0) {
+      fmt::print(stderr, "more events: add --after {}\n", page->nextAfterId);
+      break;
+    }
+    filter.afterId = page->nextAfterId;
+  }
+  if (std::fflush(out) != 0) {
+    fmt::print(stderr, "cannot write the report: {}\n", std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command addReportCommand(CLI::App& app) {
+  CLI::App* cli = app.add_subcommand(
+      "report", "Events or statistics from the store, as CSV (RFC 4180) or Asterisk queue_log");
+  auto args = std::make_shared<ReportArgs>();
+  cli->add_option("--store", args->storeUrl,
+                  "Database: a SQLite file or postgresql://... (default: --config's [store] url, "
+                  "else var/callq.db)");
+  cli->add_option("--config", args->config, "Take the database from this file's [store] url");
+  cli->add_option(
+      "--period", args->period,
+      "today, yesterday, this-week, last-7-days, this-month or last-month (local time)");
+  cli->add_option("--from", args->from, "From this time: 2026-11-21, 2026-11-21T08:00, ...+01:00");
+  cli->add_option("--to", args->to, "Until this time (excluded)");
+  cli->add_option("--type", args->types, "Only these events (repeat, or comma-separated)")
+      ->delimiter(',');
+  cli->add_option("--queue", args->queue, "Only this queue's events");
+  cli->add_option("--agent", args->agent, "Only this agent's events");
+  cli->add_option("--call", args->call, "Only this call's events");
+  cli->add_option("--limit", args->limit, "At most this many events (a page); says how to go on");
+  cli->add_option("--after", args->after, "The events after this id (the next page)");
+  cli->add_flag("--queue-log", args->queueLog, "Asterisk queue_log lines instead of CSV");
+  cli->add_option("--stats", args->stats, "Statistics per queue or per agent instead of events");
+  cli->add_option("--interval", args->interval, "Statistics per 15min, hour, day or total");
+  cli->add_option("--output,-o", args->output, "Write to this file instead of standard output");
+  return {cli, [args] { return runReport(*args); }};
+}
+
+}  // namespace callq::app
