@@ -28,6 +28,10 @@ Command addCheckCommand(CLI::App& app);
 // target beyond sim::kMaxAgents prints the reason on stderr (exit 1).
 Command addErlangCommand(CLI::App& app);
 
+// `callq export-config [--store URL | --config FILE] [-o FILE]`: the database's configuration as
+// TOML (exit 1 if it has none yet).
+Command addExportConfigCommand(CLI::App& app);
+
 // `callq report [--store URL] [--period P | --from T --to T] [--type E,...] [--queue Q] ...`:
 // events from the store as CSV or queue_log, or statistics (--stats queue|agent) as CSV.
 Command addReportCommand(CLI::App& app);

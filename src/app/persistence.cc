@@ -54,6 +54,20 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
 
 }  // namespace
 
+Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath) {
+  if (!storeUrl.empty()) {
+    return storeUrl;
+  }
+  if (!configPath.empty()) {
+    Result<config::ServerConfig> cfg = config::loadServerConfigFile(configPath);
+    if (!cfg) {
+      return tl::unexpected(cfg.error());
+    }
+    return cfg->store.url;
+  }
+  return config::StoreSettings{}.url;
+}
+
 Persistence::Persistence(std::unique_ptr<store::Store> store)
     : store_(std::move(store)), description_(store_->describe()) {}
 

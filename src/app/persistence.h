@@ -17,6 +17,9 @@
 
 namespace callq::app {
 
+// The database a command uses: --store if given, else --config's [store] url, else the default.
+Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath);
+
 class Persistence {
  public:
   // Opens the store at `url`. If its configuration is empty, `config` (from the file) seeds it;

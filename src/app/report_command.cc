@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "app/commands.h"
-#include "config/server_config.h"
+#include "app/persistence.h"
 #include "core/event.h"
 #include "store/report_format.h"
 #include "store/store.h"
@@ -53,20 +53,6 @@ std::set<std::string> eventTypeNames() {
     names.emplace(core::eventName(static_cast<core::EventType>(t)));
   }
   return names;
-}
-
-Result<std::string> storeUrlOf(const ReportArgs& args) {
-  if (!args.storeUrl.empty()) {
-    return args.storeUrl;
-  }
-  if (!args.config.empty()) {
-    Result<config::ServerConfig> cfg = config::loadServerConfigFile(args.config);
-    if (!cfg) {
-      return tl::unexpected(cfg.error());
-    }
-    return cfg->store.url;
-  }
-  return config::StoreSettings{}.url;
 }
 
 // The period: a preset, or --from/--to (either may be left out: the beginning, now).
@@ -187,7 +173,7 @@ int writeStats(store::Store& store, const ReportArgs& args,
 }
 
 int runReport(const ReportArgs& args) {
-  Result<std::string> url = storeUrlOf(args);
+  Result<std::string> url = storeUrlFor(args.storeUrl, args.config);
   if (!url) {
     fmt::print(stderr, "{}\n", url.error().message);
     return 1;

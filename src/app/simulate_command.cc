@@ -13,6 +13,8 @@
 #include "config/scenario_loader.h"
 #include "sim/report.h"
 #include "sim/simulator.h"
+#include "store/convert.h"
+#include "store/store.h"
 
 namespace callq::app {
 namespace {
@@ -21,6 +23,7 @@ struct SimulateArgs {
   std::string scenario;
   bool json = false;
   std::string eventsPath;
+  std::string storeUrl;
   std::string plotPath;
   std::optional<std::uint64_t> seed;
 };
@@ -99,8 +102,45 @@ int runSimulate(const SimulateArgs& args) {
       events.write(line.data(), static_cast<std::streamsize>(line.size()));
     };
   }
+  // --store: the events into a database, in batches, as the server's store thread would.
+  std::unique_ptr<store::Store> db;
+  store::Batch batch;
+  std::optional<Error> storeError;
+  auto appendBatch = [&] {
+    if (!storeError) {
+      if (Result<void> ok = db->append(batch); !ok) {
+        storeError = ok.error();
+      }
+    }
+    batch.clear();
+  };
+  if (!args.storeUrl.empty()) {
+    Result<std::unique_ptr<store::Store>> opened = store::Store::open(args.storeUrl);
+    if (!opened) {
+      fmt::print(stderr, "{}\n", opened.error().message);
+      return 1;
+    }
+    db = std::move(*opened);
+    db->setQueueParams(store::queueParams(scenario->config));
+    options.onEvent = [&, toFile = std::move(options.onEvent)](const core::Event& e) {
+      if (toFile) {
+        toFile(e);
+      }
+      batch.events.push_back(store::toRecord(e, scenario->config));
+      if (batch.events.size() == 10'000) {
+        appendBatch();
+      }
+    };
+  }
   Result<sim::SimResult> result = sim::simulate(*scenario, options);
   progress.clear();
+  if (db) {
+    appendBatch();
+    if (storeError) {
+      fmt::print(stderr, "{}\n", storeError->message);
+      return 1;
+    }
+  }
   if (!result) {
     fmt::print(stderr, "{}: {}\n", args.scenario, result.error().message);
     return 1;
@@ -132,6 +172,9 @@ Command addSimulateCommand(CLI::App& app) {
   cli->add_flag("--json", args->json, "Print one JSON object instead of the text report");
   cli->add_option("--events", args->eventsPath,
                   "Write every engine event to this file, one JSON object per line");
+  cli->add_option("--store", args->storeUrl,
+                  "Also append every event to this database (a SQLite file or postgresql://...), "
+                  "for callq report");
   cli->add_option("--plot", args->plotPath,
                   "Draw service level and waiting callers over time into this SVG file");
   cli->add_option("--seed", args->seed, "Override the scenario's seed");

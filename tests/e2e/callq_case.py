@@ -12,9 +12,12 @@ range; events are JSON lines in <workdir>/events.jsonl. At the end of each test 
 stopped with SIGTERM and must report no call, call leg or RTP endpoint left open.
 """
 
+import csv
+import io
 import os
 import re
 import socket
+import subprocess
 
 import harness
 
@@ -45,8 +48,10 @@ password = "pw204"
 
 
 class CallqCase(harness.E2ETestCase):
-    def serve(self, queues, extra="", store=None):
-        """Starts callq on `queues` (TOML) with its own database in the work dir (or `store`)."""
+    def serve(self, queues, extra="", store=None, name="callq"):
+        """Starts callq on `queues` (TOML) with its own database in the work dir (or `store`).
+        A second server in one test (a restart) takes another `name`: its log and events file
+        are <name>.out and <name>.events.jsonl."""
         self.sip_port = harness.free_port("both")
         rtp = harness.free_port("udp", span=200)
         self.store = store or self.path("callq.db")
@@ -55,8 +60,8 @@ class CallqCase(harness.E2ETestCase):
         with open(config, "w") as f:
             f.write(f'[sip]\naddress = "127.0.0.1"\nport = {self.sip_port}\nrealm = "callq"\n'
                     f"rtp_ports = [{rtp}, {rtp + 199}]\n{extra}\n{AGENTS}\n{queues}\n")
-        self.events_path = self.path("events.jsonl")
-        self.server = self.start("callq", [CALLQ_BIN, "serve", config, "--events", self.events_path,
+        self.events_path = self.path("events.jsonl" if name == "callq" else f"{name}.events.jsonl")
+        self.server = self.start(name, [CALLQ_BIN, "serve", config, "--events", self.events_path,
                                            "--store", self.store], merge_stderr=True)
         harness.wait_for_line(self.server.out_path, r"callq serving", proc=self.server)
         self.events = harness.EventTail(self.events_path, proc=self.server)
@@ -95,6 +100,21 @@ class CallqCase(harness.E2ETestCase):
         port = harness.free_port("both")
         opts.setdefault("rec", self.path(f"{name}.s16"))
         return self.start(name, harness.nsip_caller_cmd(f"sip:{to}@{self.registrar}", port, **opts))
+
+    def code_call(self, code, name, user="202", password="pw202"):
+        """Dials a login/logout code from the agent's account; returns the caller once callq
+        has hung up after its prompt."""
+        caller = self.nsip_caller(to=code, name=name, auth_user=user, auth_pass=password,
+                                  from_=f"sip:{user}@127.0.0.1", tone=0)
+        self.line(caller, r"^answered")
+        self.line(caller, r"^bye-received", timeout=20)
+        return caller
+
+    def report(self, *args):
+        """`callq report --store <this test's database> args...` parsed as CSV rows (dicts)."""
+        out = subprocess.run([CALLQ_BIN, "report", "--store", self.store, *args], check=True,
+                             capture_output=True, text=True).stdout
+        return list(csv.DictReader(io.StringIO(out)))
 
     def line(self, proc, regex, timeout=30):
         return harness.wait_for_line(proc.out_path, regex, proc=proc, timeout=timeout)

@@ -1,0 +1,83 @@
+"""End to end: what the store keeps across a crash of `callq serve` (kill -9): dynamic logins
+come back, calls that were open are closed with SERVERRESTART, call ids go on after the stored
+ones; and `callq report` reads it all back."""
+
+import signal
+import subprocess
+import time
+import unittest
+
+from callq_case import CALLQ_BIN, CallqCase
+
+SALES = """
+[[queue]]
+name = "sales"
+extension = "600"
+ring_time = 10
+members = [{ agent = "bob" }]
+"""
+
+
+class Restart(CallqCase):
+    def kill_server(self):
+        """SIGKILL: no chance to end calls or flush anything."""
+        self.server.send_signal(signal.SIGKILL)
+        self.server.popen.wait(timeout=10)
+        self.stopped = True
+
+    def test_kill_9_keeps_logins_and_closes_the_calls_it_left_open(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202")
+        self.code_call("*41600", "login")
+        self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
+        talking = self.nsip_caller(name="talking")
+        self.events.wait(event="CONNECT", agent="bob")
+        waiting = self.nsip_caller(name="waiting")
+        self.events.wait(event="ENTERQUEUE", queue="sales")  # the one after the CONNECT
+        time.sleep(0.5)  # ten times the store's window (README: 50 ms)
+        self.kill_server()
+        for p in (bob, talking, waiting):
+            p.stop()
+        before = self.report()
+        first_calls = {int(r["call"]) for r in before if r["call"]}
+        self.assertEqual([r["event"] for r in before if r["queue"] == "sales"],
+                         ["ADDMEMBER", "ENTERQUEUE", "CONNECT", "ENTERQUEUE"])
+
+        # The restarted server closes both visits and still has bob logged in: nobody dials the
+        # login code again, and his re-registered phone gets the next caller.
+        self.serve(SALES, store=self.store, name="callq2")
+        self.server_line(r"closed 2 call\(s\) left open")
+        closed = self.report("--type", "SERVERRESTART")
+        self.assertEqual(sorted((r["agent"], r["reason"]) for r in closed),
+                         [("", "callq restarted while the caller was waiting"),
+                          ("bob", "callq restarted while the caller was connected to bob")])
+        self.assertEqual({int(r["call"]) for r in closed}, first_calls)
+        self.nsip_agent("202", "pw202", name="bob2")
+        self.nsip_caller(name="after", hangup_after=2)
+        connect = self.events.wait(event="CONNECT", agent="bob", timeout=30)
+        self.assertGreater(connect["call"], max(first_calls))
+        self.events.wait(event="COMPLETECALLER", agent="bob")
+        self.stop_server()
+        self.assertEqual(self.report("--type", "ADDMEMBER,REMOVEMEMBER"),
+                         self.report("--type", "ADDMEMBER"))  # never logged out
+        self.assertEqual(len(self.report("--type", "ADDMEMBER")), 1)
+
+    def test_the_database_keeps_the_configuration_and_exports_it(self):
+        self.serve(SALES)
+        self.stop_server()
+        exported = self.path("exported.toml")
+        subprocess.run([CALLQ_BIN, "export-config", "--store", self.store, "-o", exported],
+                       check=True)
+        check = subprocess.run([CALLQ_BIN, "check", exported], capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertIn("queue 'sales'", check.stdout)
+        # Once seeded, the database wins over an edited file: a queue added to the file is not
+        # served, and the log says the two differ.
+        self.serve(SALES + SALES.replace('"sales"', '"extra"').replace('"600"', '"610"'),
+                   store=self.store, name="callq2")
+        self.server_line(r"configuration: from the database, which differs from the file")
+        self.line(self.nsip_caller(to="610", name="extra"), r"^failed 404")
+
+
+if __name__ == "__main__":
+    unittest.main()
