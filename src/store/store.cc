@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace callq::store {
 
@@ -49,17 +50,27 @@ Result<void> Store::append(Batch& batch) {
   if (batch.empty()) {
     return {};
   }
+  // An agent's state may be recorded several times in one batch: only the last one is kept.
+  if (batch.agents.size() > 1) {
+    std::unordered_set<std::string> seen;
+    std::vector<AgentStateRecord> latest;
+    for (auto it = batch.agents.rbegin(); it != batch.agents.rend(); ++it) {
+      if (seen.insert(it->agent).second) {
+        latest.push_back(std::move(*it));
+      }
+    }
+    batch.agents.assign(std::make_move_iterator(latest.rbegin()),
+                        std::make_move_iterator(latest.rend()));
+  }
   delta_.clear();
+  // The tracker moves on with the batch's events: if they are not written, it goes back.
+  const std::vector<Span> before = tracker_.spans();
   for (const EventRecord& e : batch.events) {
     tracker_.apply(e, delta_);
   }
   Result<void> ok = write(batch, delta_);
   if (!ok) {
-    // The tracker moved on with events that were not written: back to what is stored.
-    if (Result<void> reloaded = loadSpans(); !reloaded) {
-      return makeError(ok.error().code,
-                       ok.error().message + "; and reloading: " + reloaded.error().message);
-    }
+    tracker_.setSpans(before);
   }
   return ok;
 }

@@ -338,7 +338,7 @@ TEST_P(StoreContract, WithdrawnAndLoggedInTimeSplitAcrossIntervalsAndRestarts) {
   EXPECT_EQ((*rows)[0].figures.loggedInMs, 100 * kMin);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("sqlite"),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });
 
 }  // namespace
