@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "config/config_writer.h"
 #include "store/convert.h"
 
@@ -24,8 +26,24 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
   if (!stored) {
     return tl::unexpected(stored.error());
   }
+  // Music paths are kept absolute: the server may start from another directory next time.
+  for (auto& [name, path] : config.music) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    if (!ec) {
+      path = absolute.lexically_normal().string();
+    }
+  }
   const std::vector<store::ConfigEntry> fromFile = toStoreEntries(config);
   if (stored->empty()) {
+    // Once seeded the file no longer counts: what could still fail at start must not be stored.
+    for (const auto& [name, path] : config.music) {
+      if (!std::filesystem::is_regular_file(path)) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "music '" + name + "': no such file: " + path +
+                             " (nothing was stored; fix the file and start again)");
+      }
+    }
     if (Result<void> ok = store.replaceConfig(fromFile); !ok) {
       return ok;
     }
@@ -55,17 +73,26 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
 }  // namespace
 
 Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath) {
-  if (!storeUrl.empty()) {
-    return storeUrl;
-  }
-  if (!configPath.empty()) {
+  std::string url = storeUrl;
+  if (url.empty() && !configPath.empty()) {
     Result<config::ServerConfig> cfg = config::loadServerConfigFile(configPath);
     if (!cfg) {
       return tl::unexpected(cfg.error());
     }
-    return cfg->store.url;
+    url = cfg->store.url;
   }
-  return config::StoreSettings{}.url;
+  if (url.empty()) {
+    url = config::StoreSettings{}.url;
+  }
+  if (url.find("://") == std::string::npos) {
+    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+    if (!std::filesystem::is_regular_file(path)) {
+      return makeError(ErrorCode::kNotFound,
+                       "no database at " + path +
+                           " (callq serve creates it; give another with --store or --config)");
+    }
+  }
+  return url;
 }
 
 Persistence::Persistence(std::unique_ptr<store::Store> store)

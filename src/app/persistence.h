@@ -17,7 +17,9 @@
 
 namespace callq::app {
 
-// The database a command uses: --store if given, else --config's [store] url, else the default.
+// The database a command that reads it uses: --store if given, else --config's [store] url, else
+// the default. A SQLite file that does not exist is an error (a mistyped path must not create an
+// empty database and report nothing).
 Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath);
 
 class Persistence {
@@ -38,10 +40,13 @@ class Persistence {
   // Signalling thread: the event, and the agent's / queue's durable state it changed.
   void onEvent(const core::Event& e, const core::Engine& engine);
 
-  store::StoreWriter::Counters counters() const { return writer_->counters(); }
   std::string describe() const { return description_; }
-  // Waits (up to `timeout`) until everything handed over is committed.
-  bool flush(std::chrono::milliseconds timeout) { return writer_->flush(timeout); }
+  // After the last event: writes what is queued (retrying a failing database for up to 5 s),
+  // stops the store thread and returns its final counts.
+  store::StoreWriter::Counters stop() {
+    writer_->stop();
+    return writer_->counters();
+  }
 
  private:
   explicit Persistence(std::unique_ptr<store::Store> store);

@@ -187,6 +187,22 @@ int runReport(const ReportArgs& args) {
     fmt::print(stderr, "--stats: expected queue or agent (got '{}')\n", args.stats);
     return 1;
   }
+  if (!args.stats.empty()) {
+    const char* unused = !args.types.empty()                            ? "--type"
+                         : args.call != 0                               ? "--call"
+                         : args.limit != 0 || args.after != 0           ? "--limit and --after"
+                         : args.queueLog                                ? "--queue-log"
+                         : args.stats == "queue" && !args.agent.empty() ? "--agent"
+                         : args.stats == "agent" && !args.queue.empty() ? "--queue"
+                                                                        : nullptr;
+    if (unused != nullptr) {
+      fmt::print(stderr, "{} does not apply to --stats {}\n", unused, args.stats);
+      return 1;
+    }
+  } else if (args.interval != "total") {
+    fmt::print(stderr, "--interval applies to --stats only\n");
+    return 1;
+  }
   store::EventFilter filter;
   const std::set<std::string> known = eventTypeNames();
   for (const std::string& type : args.types) {

@@ -228,12 +228,10 @@ int runServe(const ServeArgs& args) {
   for (int i = 0; i < 100 && (*mediaServer)->openEndpoints() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const bool flushed = (*persistence)->flush(std::chrono::seconds(10));
-  const store::StoreWriter::Counters stored = (*persistence)->counters();
-  spdlog::info(
-      "store: {} events written in {} transactions, {} lost, longest wait to commit {} ms{}",
-      stored.committed, stored.batches, stored.dropped, stored.maxLagMs,
-      flushed ? "" : "; NOT all written after 10 s");
+  const store::StoreWriter::Counters stored = (*persistence)->stop();
+  spdlog::log(stored.dropped > 0 ? spdlog::level::err : spdlog::level::info,
+              "store: {} events written in {} transactions, {} lost, longest wait to commit {} ms",
+              stored.committed, stored.batches, stored.dropped, stored.maxLagMs);
   spdlog::info("callq stopped ({} RTP endpoints open)", (*mediaServer)->openEndpoints());
   spdlog::shutdown();  // flushes the async logger
   return 0;

@@ -159,7 +159,10 @@ void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
   } else if (isExit(type) || (type == "SERVERRESTART" && e.agent.empty())) {
     QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
     ++f.exited;
-    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+    // A visit closed at restart "waited" through the downtime too: not a wait to report.
+    if (type != "SERVERRESTART") {
+      f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+    }
   } else if (isCallEnd(type)) {
     const std::int64_t handle = e.talkMs + paramsOf(e.queue).wrapUpMs;
     QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.talkMs - e.waitMs)}];
@@ -169,7 +172,9 @@ void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
     ++a.handled;
     a.talkMs += e.talkMs;
     a.handleMs += handle;
-  } else if (type == "RINGNOANSWER") {
+  } else if (type == "RINGNOANSWER" && e.reason == "no answer") {
+    // Busy, declined and unreachable phones end the offer too, but are not an agent who let it
+    // ring (the engine does not count them toward max_no_answer either).
     ++delta.agents[{e.agent, bucketOf(e.timeMs)}].noAnswers;
   } else if (type == "ADDMEMBER") {
     if (!loggedInAnywhere(e.agent)) {

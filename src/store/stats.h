@@ -9,8 +9,10 @@
 //  - service level = answered within the queue's threshold / offered;
 //  - average speed of answer = wait of answered calls / answered;
 //  - handle time = talk + the queue's wrap-up, over calls that ended (handled);
-//  - longest wait: answered, abandoned or exited;
-//  - agents: answered and no-answers at the time of the event, handle time when the call ended,
+//  - longest wait: answered, abandoned or exited (not visits closed at a restart: their wait
+//    includes the downtime);
+//  - agents: answered and no-answers (RINGNOANSWER "no answer" only) at the time of the event,
+//  handle time when the call ended,
 //    logged-in time while logged in to at least one queue dynamically (static members are always
 //    logged in and are not counted), withdrawn time by reason; both split across buckets.
 #pragma once

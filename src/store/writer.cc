@@ -7,7 +7,12 @@ namespace callq::store {
 StoreWriter::StoreWriter(std::unique_ptr<Store> store, Options options)
     : store_(std::move(store)), options_(std::move(options)), thread_([this] { run(); }) {}
 
-StoreWriter::~StoreWriter() {
+StoreWriter::~StoreWriter() { stop(); }
+
+void StoreWriter::stop() {
+  if (!thread_.joinable()) {
+    return;
+  }
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

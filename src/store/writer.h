@@ -39,8 +39,10 @@ class StoreWriter {
   };
 
   StoreWriter(std::unique_ptr<Store> store, Options options);
-  // Writes what is queued (retrying a failing database for up to 5 s), then stops.
-  ~StoreWriter();
+  // Writes what is queued (retrying a failing database for up to 5 s; what still fails then is
+  // counted as dropped), then stops the thread. add() after stop() is not allowed.
+  void stop();
+  ~StoreWriter();  // stop()
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 

@@ -91,6 +91,10 @@ class SimulatedDay(unittest.TestCase):
         log = run("report", "--store", DB, "--call", call, "--queue-log").stdout.splitlines()
         self.assertEqual([line.split("|")[4] for line in log], [r["event"] for r in mine])
         self.assertTrue(all(line.split("|")[1] == call for line in log))
+        # A mistyped database is not created empty: refused with where it looked.
+        p = run("report", "--store", DB + ".typo", expect=1)
+        self.assertIn("no database at " + DB + ".typo", p.stderr)
+        self.assertFalse(os.path.exists(DB + ".typo"))
         # A period with nothing in it: the header alone.
         self.assertEqual(rows("--from", "2020-01-01", "--to", "2020-01-02"), [])
 
@@ -103,6 +107,9 @@ class SimulatedDay(unittest.TestCase):
             (["--period", "today", "--from", "2026-11-21"], "give one or the other"),
             (["--stats", "queues"], "--stats: expected queue or agent"),
             (["--stats", "queue", "--interval", "week"], "--interval: expected 15min, hour"),
+            (["--stats", "queue", "--type", "CONNECT"], "--type does not apply to --stats queue"),
+            (["--stats", "agent", "--queue", "sales"], "--queue does not apply to --stats agent"),
+            (["--interval", "hour"], "--interval applies to --stats only"),
         ]:
             with self.subTest(args=args):
                 p = run("report", "--store", DB, *args, expect=1)

@@ -69,6 +69,21 @@ TEST(ServerConfig, ErrorsNameTheLineAndField) {
             std::string::npos);
 }
 
+TEST(ServerConfig, StoreUrlDefaultsToAFileUnderVar) {
+  Result<ServerConfig> c = parse("");
+  ASSERT_TRUE(c.has_value()) << errorOf(c);
+  EXPECT_EQ(c->store.url, "var/callq.db");
+  c = parse("[store]\nurl = \"postgresql://callq@db/callq\"\n");
+  ASSERT_TRUE(c.has_value()) << errorOf(c);
+  EXPECT_EQ(c->store.url, "postgresql://callq@db/callq");
+  EXPECT_NE(
+      errorOf(parse("[store]\nurl = \"\"\n")).find("t.toml:16: store: url: must not be empty"),
+      std::string::npos);
+  EXPECT_NE(
+      errorOf(parse("[store]\npath = \"x.db\"\n")).find("t.toml:16: store: unknown key 'path'"),
+      std::string::npos);
+}
+
 TEST(ServerConfig, RefusesWhatServeCannotDoYet) {
   EXPECT_NE(errorOf(parse("", "timeout_action = \"voicemail\"\n"))
                 .find("t.toml:15: queue 'sales': timeout_action: 'voicemail' is not supported"),

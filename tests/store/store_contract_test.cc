@@ -338,6 +338,35 @@ TEST_P(StoreContract, WithdrawnAndLoggedInTimeSplitAcrossIntervalsAndRestarts) {
   EXPECT_EQ((*rows)[0].figures.loggedInMs, 100 * kMin);
 }
 
+// Opening what is not a store is refused with the reason, and creates nothing.
+TEST(StoreOpen, BadUrlsAndFilesAreRefusedClearly) {
+  auto http = Store::open("http://example.com/db");
+  ASSERT_FALSE(http.has_value());
+  EXPECT_NE(http.error().message.find("expected a file (var/callq.db, sqlite:var/callq.db) or "
+                                      "postgresql://"),
+            std::string::npos)
+      << http.error().message;
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("callq-open-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path text = dir / "notes.txt";
+  std::ofstream(text) << "these are not the tables you are looking for\n";
+  auto notDb = Store::open(text.string());
+  ASSERT_FALSE(notDb.has_value());
+  EXPECT_NE(notDb.error().message.find("notes.txt"), std::string::npos) << notDb.error().message;
+  EXPECT_NE(notDb.error().message.find("not a database"), std::string::npos)
+      << notDb.error().message;
+  std::ifstream in(text);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first, "these are not the tables you are looking for");  // untouched
+  auto unreachable = Store::open("postgresql://callq:secret@127.0.0.1:1/callq");
+  ASSERT_FALSE(unreachable.has_value());
+  EXPECT_EQ(unreachable.error().message.find("secret"), std::string::npos)
+      << "the password leaks into the message: " << unreachable.error().message;
+  std::filesystem::remove_all(dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });
 

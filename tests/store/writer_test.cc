@@ -73,6 +73,27 @@ TEST_F(WriterTest, EverythingHandedOverIsCommittedInOrderFromSeveralThreads) {
   EXPECT_EQ(queues->size(), 1u);
 }
 
+// The write-ahead log is copied into the database as it grows (by the checkpointer thread), so it
+// stays bounded however long the server runs.
+TEST_F(WriterTest, TheWriteAheadLogStaysBounded) {
+  std::uintmax_t largest = 0;
+  {
+    StoreWriter writer(open(), {});
+    for (std::uint64_t i = 1; i <= 1'000'000; ++i) {
+      writer.add(enter(i));
+      if (i % 100'000 == 0) {
+        ASSERT_TRUE(writer.flush(std::chrono::seconds(60)));
+        largest = std::max(largest, std::filesystem::file_size(dir_ / "callq.db-wal"));
+      }
+    }
+  }
+  const std::uintmax_t db = std::filesystem::file_size(dir_ / "callq.db");
+  // Without checkpoints the WAL would hold every page of the database.
+  EXPECT_GT(db, 120u << 20) << "1,000,000 events should take over 120 MB";
+  EXPECT_LT(largest, 96u << 20) << "the WAL grew to " << largest << " bytes (database " << db
+                                << ")";
+}
+
 TEST_F(WriterTest, TheDestructorWritesWhatIsQueued) {
   {
     StoreWriter writer(open(), {});
