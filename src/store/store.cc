@@ -1,7 +1,6 @@
 #include "store/store.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace callq::store {
 
@@ -49,18 +48,6 @@ Result<void> Store::loadSpans() {
 Result<void> Store::append(Batch& batch) {
   if (batch.empty()) {
     return {};
-  }
-  // An agent's state may be recorded several times in one batch: only the last one is kept.
-  if (batch.agents.size() > 1) {
-    std::unordered_set<std::string> seen;
-    std::vector<AgentStateRecord> latest;
-    for (auto it = batch.agents.rbegin(); it != batch.agents.rend(); ++it) {
-      if (seen.insert(it->agent).second) {
-        latest.push_back(std::move(*it));
-      }
-    }
-    batch.agents.assign(std::make_move_iterator(latest.rbegin()),
-                        std::make_move_iterator(latest.rend()));
   }
   delta_.clear();
   // The tracker moves on with the batch's events: if they are not written, it goes back.

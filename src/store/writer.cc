@@ -21,23 +21,19 @@ void StoreWriter::stop() {
   thread_.join();
 }
 
-void StoreWriter::noteAdded() {
-  if (pending_.empty()) {
-    pendingSince_ = Clock::now();
-  }
-  ++added_;
-}
-
-bool StoreWriter::add(EventRecord e) {
+template <typename F>
+bool StoreWriter::enqueue(F&& put) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (pending_.events.size() >= options_.capacity) {
-      ++counters_.dropped;
+    const bool wasEmpty = pending_.empty();
+    if (!put()) {
       return false;
     }
-    noteAdded();
-    pending_.events.push_back(std::move(e));
+    if (wasEmpty) {
+      pendingSince_ = Clock::now();
+    }
+    ++added_;
     wake = std::exchange(idle_, false);
   }
   if (wake) {
@@ -46,30 +42,41 @@ bool StoreWriter::add(EventRecord e) {
   return true;
 }
 
+bool StoreWriter::add(EventRecord e) {
+  return enqueue([&] {
+    if (pending_.events.size() >= options_.capacity) {
+      ++counters_.dropped;
+      return false;
+    }
+    pending_.events.push_back(std::move(e));
+    return true;
+  });
+}
+
+// State records replace the pending one of the same agent or queue: only the latest is written,
+// and what waits is bounded by the number of agents and queues whatever the database does.
 void StoreWriter::add(AgentStateRecord a) {
-  bool wake = false;
-  {
-    std::lock_guard lock(mutex_);
-    noteAdded();
-    pending_.agents.push_back(std::move(a));
-    wake = std::exchange(idle_, false);
-  }
-  if (wake) {
-    wake_.notify_one();
-  }
+  enqueue([&] {
+    auto [it, added] = pendingAgents_.try_emplace(a.agent, pending_.agents.size());
+    if (added) {
+      pending_.agents.push_back(std::move(a));
+    } else {
+      pending_.agents[it->second] = std::move(a);
+    }
+    return true;
+  });
 }
 
 void StoreWriter::add(QueueStateRecord q) {
-  bool wake = false;
-  {
-    std::lock_guard lock(mutex_);
-    noteAdded();
-    pending_.queues.push_back(std::move(q));
-    wake = std::exchange(idle_, false);
-  }
-  if (wake) {
-    wake_.notify_one();
-  }
+  enqueue([&] {
+    auto [it, added] = pendingQueues_.try_emplace(q.queue, pending_.queues.size());
+    if (added) {
+      pending_.queues.push_back(std::move(q));
+    } else {
+      pending_.queues[it->second] = std::move(q);
+    }
+    return true;
+  });
 }
 
 bool StoreWriter::flush(std::chrono::milliseconds timeout) {
@@ -124,6 +131,8 @@ void StoreWriter::run() {
         return;  // stopping, and everything is written
       }
       std::swap(writing, pending_);
+      pendingAgents_.clear();
+      pendingQueues_.clear();
       target = added_;
       since = pendingSince_;
     }

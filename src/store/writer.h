@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "store/records.h"
 #include "store/store.h"
@@ -48,6 +49,7 @@ class StoreWriter {
 
   // Any thread; never waits for the database. False: the queue is full, the event is lost.
   bool add(EventRecord e);
+  // Replaces the agent's (queue's) state still waiting, if any: bounded by their number.
   void add(AgentStateRecord a);
   void add(QueueStateRecord q);
 
@@ -58,7 +60,9 @@ class StoreWriter {
  private:
   using Clock = std::chrono::steady_clock;
   void run();
-  void noteAdded();  // with mutex_ held
+  // Under the mutex: `put` adds to pending_ (false: refused); then the thread is woken if idle.
+  template <typename F>
+  bool enqueue(F&& put);
   bool appendWithRetry(Batch& batch);
 
   std::unique_ptr<Store> store_;
@@ -67,6 +71,8 @@ class StoreWriter {
   std::condition_variable wake_;
   std::condition_variable committed_;
   Batch pending_;
+  std::unordered_map<std::string, std::size_t> pendingAgents_;  // name -> index in pending_.agents
+  std::unordered_map<std::string, std::size_t> pendingQueues_;
   Clock::time_point pendingSince_;
   std::uint64_t added_ = 0;    // records handed over so far
   std::uint64_t durable_ = 0;  // of which committed

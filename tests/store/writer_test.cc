@@ -111,14 +111,14 @@ TEST_F(WriterTest, TheDestructorWritesWhatIsQueued) {
 TEST_F(WriterTest, AFullQueueRefusesAndCountsInsteadOfBlocking) {
   StoreWriter::Options options;
   options.capacity = 100;
-  auto store = open();
-  ASSERT_TRUE(store);
+  auto writerStore = open();
+  ASSERT_TRUE(writerStore);
   // Another connection holds the write lock: the writer's first append waits for it.
   sqlite3* blocker = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "callq.db").c_str(), &blocker), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   {
-    StoreWriter writer(std::move(store), options);
+    StoreWriter writer(std::move(writerStore), options);
     ASSERT_TRUE(writer.add(enter(1)));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the writer took it, waits
     std::size_t refused = 0;
@@ -127,11 +127,21 @@ TEST_F(WriterTest, AFullQueueRefusesAndCountsInsteadOfBlocking) {
     }
     EXPECT_EQ(refused, 899u);  // 100 more fit in the queue
     EXPECT_EQ(writer.counters().dropped, 899u);
+    // State is not refused: a newer record of the same agent replaces the one waiting.
+    for (std::int64_t i = 1; i <= 1000; ++i) {
+      writer.add(AgentStateRecord{"bob", "ready", "", i, 0, {}});
+    }
     ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_TRUE(writer.flush(std::chrono::seconds(30)));
     EXPECT_EQ(writer.counters().committed, 101u);
   }
   sqlite3_close(blocker);
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto agents = store->agentStates();
+  ASSERT_TRUE(agents.has_value());
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ((*agents)[0].sinceMs, 1000);
 }
 
 }  // namespace
