@@ -77,6 +77,7 @@ std::optional<std::string> connectionAddress(std::string_view value) {
 Result<SdpMedia> parseSdp(std::string_view sdp) {
   std::string sessionAddress;
   std::string mediaAddress;
+  bool inMedia = false;  // past the first m= line: no longer session level
   bool inAudio = false;
   bool seenAudio = false;
   bool sessionHold = false;
@@ -99,6 +100,7 @@ Result<SdpMedia> parseSdp(std::string_view sdp) {
     const char type = line[0];
     const std::string_view value = line.substr(2);
     if (type == 'm') {
+      inMedia = true;
       if (seenAudio) {
         inAudio = false;  // only the first audio stream
         continue;
@@ -123,11 +125,16 @@ Result<SdpMedia> parseSdp(std::string_view sdp) {
       if (!address) {
         return makeError(ErrorCode::kInvalidArgument, "SDP: bad connection line");
       }
-      (seenAudio ? mediaAddress : sessionAddress) = *address;
+      // Session level before any m= line; the audio stream's own; other streams' are not ours.
+      if (!inMedia) {
+        sessionAddress = *address;
+      } else if (inAudio) {
+        mediaAddress = *address;
+      }
     } else if (type == 'a') {
       const bool hold = value == "sendonly" || value == "inactive";
       const bool direction = hold || value == "sendrecv" || value == "recvonly";
-      if (!seenAudio) {
+      if (!inMedia) {
         sessionHold = sessionHold || hold;
       } else if (inAudio && direction) {
         mediaDirection = true;

@@ -32,6 +32,24 @@ TEST(Sdp, StaticPayloadTypesWithoutRtpmapAndMediaLevelAddress) {
   EXPECT_EQ(m->telephoneEvent, -1);
 }
 
+TEST(Sdp, OtherStreamsAddressesAndDirectionsAreNotTheAudios) {
+  // A video stream before the audio: its c= and a=sendonly are neither session level nor audio.
+  Result<SdpMedia> before = parseSdp(
+      "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nc=IN IP4 10.0.0.1\nt=0 0\n"
+      "m=video 7000 RTP/AVP 96\nc=IN IP4 10.0.0.9\na=sendonly\n"
+      "m=audio 6000 RTP/AVP 0\n");
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  EXPECT_EQ(before->address, "10.0.0.1");
+  EXPECT_FALSE(before->onHold);
+  // ... and after it: the audio keeps its own address.
+  Result<SdpMedia> after = parseSdp(
+      "v=0\no=- 1 1 IN IP4 10.0.0.1\ns=-\nt=0 0\n"
+      "m=audio 6000 RTP/AVP 0\nc=IN IP4 10.0.0.2\n"
+      "m=video 7000 RTP/AVP 96\nc=IN IP4 10.0.0.9\n");
+  ASSERT_TRUE(after.has_value()) << after.error().message;
+  EXPECT_EQ(after->address, "10.0.0.2");
+}
+
 TEST(Sdp, SkipsUnsupportedCodecsAndDynamicTypesMappedToOthers) {
   Result<SdpMedia> m = parseSdp(
       "v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 4000 RTP/AVP 9 96 8\r\na=rtpmap:9 G722/8000\r\n"
