@@ -138,6 +138,9 @@ void EngineImpl::afterLegEnded(CallState& call) {
 }
 
 void EngineImpl::cancelRings(CallState& call, std::string_view reason) {
+  // Every leg goes: the timer once, not re-armed for what is left after each one (ring-all's
+  // legs share a deadline, so each endLeg would otherwise re-arm it).
+  timers_.cancel(call.ringTimer);
   while (!call.rings.empty()) {
     endLeg(call, call.rings.size() - 1, LegEnd{EventType::kRingCanceled, reason, false, true});
   }
