@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -462,12 +461,11 @@ struct SipServer::Impl {
     if (contacts != nullptr && contacts->m_url->url_type == url_any) {  // "Contact: *"
       changed = registrar.removeAll(*agent);
     } else {
+      // The contact's expires, else the Expires header, else 3600 s (RFC 3261 10.2.1.1); sofia's
+      // reading, which takes a malformed value as the default rather than as 0 (unregister).
       const auto expiresOf = [&](const sip_contact_t* m) -> std::uint32_t {
-        if (m->m_expires != nullptr) {
-          return static_cast<std::uint32_t>(std::strtoul(m->m_expires, nullptr, 10));
-        }
-        return sip->sip_expires != nullptr ? static_cast<std::uint32_t>(sip->sip_expires->ex_delta)
-                                           : 3600;
+        return static_cast<std::uint32_t>(
+            sip_contact_expires(m, sip->sip_expires, sip->sip_date, 3600, 0));
       };
       // All or nothing: one too-short contact refuses the whole REGISTER.
       for (const sip_contact_t* m = contacts; m != nullptr; m = m->m_next) {
