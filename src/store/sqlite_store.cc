@@ -121,8 +121,10 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path) {
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                             "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=OFF",
+        "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=16384",
+        "PRAGMA journal_size_limit=67108864"}) {
     if (Result<void> ok = store->exec(pragma); !ok) {
       return tl::unexpected(ok.error());
     }

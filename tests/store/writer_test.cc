@@ -73,7 +73,7 @@ TEST_F(WriterTest, EverythingHandedOverIsCommittedInOrderFromSeveralThreads) {
   EXPECT_EQ(queues->size(), 1u);
 }
 
-// The write-ahead log is copied into the database as it grows (by the checkpointer thread), so it
+// The write-ahead log is copied into the database as it grows (checkpoints), so it
 // stays bounded however long the server runs.
 TEST_F(WriterTest, TheWriteAheadLogStaysBounded) {
   std::uintmax_t largest = 0;
