@@ -83,46 +83,6 @@ nlohmann::ordered_json intervalsJson(const SimResult& r, const std::vector<Figur
   return list;
 }
 
-void appendEscaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
-void field(std::string& out, std::string_view key, std::string_view text) {
-  out += ",\"";
-  out += key;
-  out += "\":\"";
-  appendEscaped(out, text);
-  out += '"';
-}
-
-void field(std::string& out, std::string_view key, std::int64_t n) {
-  fmt::format_to(std::back_inserter(out), ",\"{}\":{}", key, n);
-}
-
 }  // namespace
 
 std::string isoTime(Time t) {
@@ -175,54 +135,6 @@ std::string formatJson(const SimResult& r) {
   }
   j["queues"] = std::move(queues);
   return j.dump() + "\n";
-}
-
-std::string formatEventLine(const core::Event& e, const core::Config& config) {
-  std::string out;
-  out.reserve(192);
-  fmt::format_to(std::back_inserter(out), "{{\"time_ms\":{}", toMillis(e.time));
-  field(out, "time", isoTime(e.time));
-  field(out, "event", core::eventName(e.type));
-  if (e.call.valid()) {
-    field(out, "call", static_cast<std::int64_t>(e.call.value()));
-  }
-  if (e.queue.valid() && e.queue.value() < config.queues.size()) {
-    field(out, "queue", config.queues[e.queue.value()].name);
-  }
-  if (e.agent.valid() && e.agent.value() < config.agents.size()) {
-    field(out, "agent", config.agents[e.agent.value()].id);
-  }
-  if (e.position > 0) {
-    field(out, "position", e.position);
-  }
-  if (e.originalPosition > 0) {
-    field(out, "original_position", e.originalPosition);
-  }
-  using T = core::EventType;
-  // Every ending of a visit but a refused join, and the connection, carry the wait.
-  const bool hasWait =
-      e.type == T::kConnect || (core::isTerminal(e.type) && e.type != T::kJoinRefused);
-  const bool hasTalk = e.type == T::kCompleteAgent || e.type == T::kCompleteCaller ||
-                       e.type == T::kBlindTransfer || e.type == T::kAttendedTransfer;
-  const bool hasRing =
-      e.type == T::kConnect || e.type == T::kRingNoAnswer || e.type == T::kRingCanceled;
-  if (hasWait) {
-    field(out, "wait_ms", e.wait.count());
-  }
-  if (hasTalk) {
-    field(out, "talk_ms", e.talk.count());
-  }
-  if (hasRing) {
-    field(out, "ring_ms", e.ring.count());
-  }
-  if (e.key != 0) {
-    field(out, "key", std::string(1, e.key));
-  }
-  if (!e.reason.empty()) {
-    field(out, "reason", e.reason);
-  }
-  out += '}';
-  return out;
 }
 
 std::string formatSvg(const SimResult& r) {

@@ -23,11 +23,6 @@ std::string formatJson(const SimResult& result);
 // A self-contained SVG: service level per interval (all queues) and callers waiting over time.
 std::string formatSvg(const SimResult& result);
 
-// One event as a JSON line (no newline): {"time_ms", "time", "event", "call", "queue", "agent",
-// "position", "original_position", "wait_ms", "talk_ms", "ring_ms", "reason"}; fields that do not
-// apply to the event are left out. Names come from `config`.
-std::string formatEventLine(const core::Event& event, const core::Config& config);
-
 // "2026-01-05T08:00:00.000Z".
 std::string isoTime(Time t);
 

@@ -6,6 +6,7 @@
 
 #include "config/config_writer.h"
 #include "store/convert.h"
+#include "store/report_format.h"
 
 namespace callq::app {
 namespace {
@@ -115,6 +116,28 @@ Result<std::unique_ptr<Persistence>> Persistence::open(const std::string& url,
   return p;
 }
 
+Result<void> Persistence::copyEventsTo(const std::string& path) {
+  eventsCopy_.open(path, std::ios::binary | std::ios::app);
+  if (!eventsCopy_) {
+    return makeError(ErrorCode::kIo, path + ": cannot open the events file for appending");
+  }
+  eventsCopyPath_ = path;
+  return {};
+}
+
+void Persistence::copyEvents(const std::vector<store::EventRecord>& events) {
+  if (!eventsCopy_.is_open() || events.empty()) {
+    return;
+  }
+  std::string text;
+  for (const store::EventRecord& e : events) {
+    store::appendJsonLine(text, e);
+  }
+  if (!eventsCopy_.write(text.data(), static_cast<std::streamsize>(text.size())).flush()) {
+    spdlog::error("{}: cannot write the events", eventsCopyPath_);
+  }
+}
+
 Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
                                            std::vector<std::string>* notes) {
   Result<std::vector<store::AgentStateRecord>> agents = store_->agentStates();
@@ -167,6 +190,7 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   if (Result<void> ok = store_->append(closing); !ok) {
     return tl::unexpected(ok.error());
   }
+  copyEvents(closing.events);
   if (!closing.events.empty()) {
     notes->push_back(fmt::format("closed {} call(s) left open when callq stopped (SERVERRESTART)",
                                  closing.events.size()));
@@ -179,33 +203,14 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   options.onError = [](const std::string& message) {
     spdlog::error("store: {} (retrying; events wait in memory)", message);
   };
+  if (eventsCopy_.is_open()) {
+    options.onCommitted = [this](const std::vector<store::EventRecord>& events) {
+      copyEvents(events);
+    };
+  }
   writer_ = std::make_unique<store::StoreWriter>(std::move(store_), std::move(options));
   return *last;
 }
-
-namespace {
-
-// Events after which the agent's durable state (core::AgentDurable) may have changed.
-bool changesAgentState(core::EventType type) {
-  using T = core::EventType;
-  switch (type) {
-    case T::kConnect:
-    case T::kCompleteAgent:
-    case T::kCompleteCaller:
-    case T::kBlindTransfer:
-    case T::kAttendedTransfer:
-    case T::kAddMember:
-    case T::kRemoveMember:
-    case T::kPause:
-    case T::kUnpause:
-    case T::kUnavailable:
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
 
 void Persistence::onEvent(const core::Event& e, const core::Engine& engine) {
   const core::Config& config = engine.config();
@@ -216,7 +221,7 @@ void Persistence::onEvent(const core::Event& e, const core::Engine& engine) {
                     dropped_);
     }
   }
-  if (e.agent.valid() && changesAgentState(e.type)) {
+  if (e.agent.valid() && core::changesDurableState(e.type)) {
     writer_->add(store::toRecord(engine.durableState(e.agent), config));
   }
   using T = core::EventType;

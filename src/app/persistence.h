@@ -4,6 +4,7 @@
 // change of durable agent state handed to the store thread.
 #pragma once
 
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ class Persistence {
                                                    config::ServerConfig& config, std::string* note);
   ~Persistence();  // commits what is queued, then stops the store thread
 
+  // Also append every committed event to `path`, one JSON object per line
+  // (store::appendJsonLine), from the store thread. Before restore().
+  Result<void> copyEventsTo(const std::string& path);
+
   // Before the first input: the agents' durable state and round-robin positions back into the
   // engine, and a SERVERRESTART for every visit the store still has open. Returns the last call
   // id used (calls go on from there) and, in `notes`, what was restored. Then starts the store
@@ -50,10 +55,13 @@ class Persistence {
 
  private:
   explicit Persistence(std::unique_ptr<store::Store> store);
+  void copyEvents(const std::vector<store::EventRecord>& events);  // to --events, if asked
 
   std::unique_ptr<store::Store> store_;  // until restore() hands it to the writer
   std::unique_ptr<store::StoreWriter> writer_;
   std::string description_;
+  std::ofstream eventsCopy_;  // written on the store thread only
+  std::string eventsCopyPath_;
   std::uint64_t dropped_ = 0;  // events the full queue refused, reported once per burst
 };
 

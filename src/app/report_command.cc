@@ -49,7 +49,7 @@ std::int64_t nowMs() {
 // Every name core::eventName knows, for checking --type.
 std::set<std::string> eventTypeNames() {
   std::set<std::string> names;
-  for (int t = 0; t <= static_cast<int>(core::EventType::kServerRestart); ++t) {
+  for (std::size_t t = 0; t < core::kEventTypeCount; ++t) {
     names.emplace(core::eventName(static_cast<core::EventType>(t)));
   }
   return names;

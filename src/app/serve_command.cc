@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "app/commands.h"
-#include "app/event_writer.h"
 #include "app/persistence.h"
 #include "config/server_config.h"
 #include "media/media_server.h"
@@ -126,14 +125,11 @@ int runServe(const ServeArgs& args) {
   useAsyncLogger();
   spdlog::info("store: {}; {}", (*persistence)->describe(), configNote);
 
-  std::unique_ptr<EventWriter> events;
   if (!args.eventsPath.empty()) {
-    Result<std::unique_ptr<EventWriter>> opened = EventWriter::open(args.eventsPath, engineConfig);
-    if (!opened) {
-      fmt::print(stderr, "{}\n", opened.error().message);
+    if (Result<void> ok = (*persistence)->copyEventsTo(args.eventsPath); !ok) {
+      fmt::print(stderr, "{}\n", ok.error().message);
       return 1;
     }
-    events = std::move(*opened);
   }
 
   core::EngineOptions engineOptions;
@@ -156,13 +152,10 @@ int runServe(const ServeArgs& args) {
   for (const std::string& note : notes) {
     spdlog::info("store: {}", note);
   }
-  // The signalling thread only queues events; the store thread (and the writer of --events)
-  // format and write them.
+  // The signalling thread only hands events over; the store thread writes them (and the copy
+  // of --events).
   runtime::Runtime runtime(std::move(*engine), [&](const core::Event& e) {
     (*persistence)->onEvent(e, runtime.engine());
-    if (events) {
-      events->append(e);
-    }
   });
 
   media::MediaOptions mediaOptions;

@@ -14,6 +14,7 @@
 #include "sim/report.h"
 #include "sim/simulator.h"
 #include "store/convert.h"
+#include "store/report_format.h"
 #include "store/store.h"
 
 namespace callq::app {
@@ -94,16 +95,17 @@ int runSimulate(const SimulateArgs& args) {
   Progress progress;
   sim::SimOptions options;
   options.onProgress = [&progress](double f) { progress.update(f); };
-  if (events.is_open()) {
-    std::string line;
-    options.onEvent = [&](const core::Event& e) {
-      line = sim::formatEventLine(e, scenario->config);
-      line += '\n';
-      events.write(line.data(), static_cast<std::streamsize>(line.size()));
-    };
-  }
   // --store: the events into a database, in batches, as the server's store thread would.
   std::unique_ptr<store::Store> db;
+  if (!args.storeUrl.empty()) {
+    Result<std::unique_ptr<store::Store>> opened = store::Store::open(args.storeUrl);
+    if (!opened) {
+      fmt::print(stderr, "{}\n", opened.error().message);
+      return 1;
+    }
+    db = std::move(*opened);
+    db->setQueueParams(store::queueParams(scenario->config));
+  }
   store::Batch batch;
   std::optional<Error> storeError;
   auto appendBatch = [&] {
@@ -114,21 +116,20 @@ int runSimulate(const SimulateArgs& args) {
     }
     batch.clear();
   };
-  if (!args.storeUrl.empty()) {
-    Result<std::unique_ptr<store::Store>> opened = store::Store::open(args.storeUrl);
-    if (!opened) {
-      fmt::print(stderr, "{}\n", opened.error().message);
-      return 1;
-    }
-    db = std::move(*opened);
-    db->setQueueParams(store::queueParams(scenario->config));
-    options.onEvent = [&, toFile = std::move(options.onEvent)](const core::Event& e) {
-      if (toFile) {
-        toFile(e);
+  if (events.is_open() || db) {
+    std::string line;
+    options.onEvent = [&](const core::Event& e) {
+      store::EventRecord record = store::toRecord(e, scenario->config);
+      if (events.is_open()) {
+        line.clear();
+        store::appendJsonLine(line, record);
+        events.write(line.data(), static_cast<std::streamsize>(line.size()));
       }
-      batch.events.push_back(store::toRecord(e, scenario->config));
-      if (batch.events.size() == 10'000) {
-        appendBatch();
+      if (db) {
+        batch.events.push_back(std::move(record));
+        if (batch.events.size() == 10'000) {
+          appendBatch();
+        }
       }
     };
   }

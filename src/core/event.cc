@@ -64,4 +64,72 @@ bool isTerminal(EventType type) {
   }
 }
 
+std::optional<EventType> parseEventType(std::string_view name) {
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    if (eventName(static_cast<EventType>(t)) == name) {
+      return static_cast<EventType>(t);
+    }
+  }
+  return std::nullopt;
+}
+
+EventDurations eventDurations(EventType type) {
+  using T = EventType;
+  switch (type) {
+    case T::kConnect:
+      return {true, false, true};
+    case T::kRingNoAnswer:
+    case T::kRingCanceled:
+      return {false, false, true};
+    case T::kCompleteAgent:
+    case T::kCompleteCaller:
+    case T::kBlindTransfer:
+    case T::kAttendedTransfer:
+      return {true, true, false};
+    case T::kAbandon:
+    case T::kExitEmpty:
+    case T::kExitWithTimeout:
+    case T::kExitWithKey:
+    case T::kServerRestart:
+      return {true, false, false};
+    case T::kEnterQueue:
+    case T::kJoinRefused:
+    case T::kAddMember:
+    case T::kRemoveMember:
+    case T::kPause:
+    case T::kUnpause:
+    case T::kUnavailable:
+      return {};
+  }
+  return {};
+}
+
+bool changesDurableState(EventType type) {
+  using T = EventType;
+  switch (type) {
+    case T::kConnect:        // calls in the window
+    case T::kCompleteAgent:  // talk in the window, last call end
+    case T::kCompleteCaller:
+    case T::kBlindTransfer:
+    case T::kAttendedTransfer:
+    case T::kAddMember:  // logins
+    case T::kRemoveMember:
+    case T::kPause:  // presence and reason
+    case T::kUnpause:
+    case T::kUnavailable:
+      return true;
+    case T::kEnterQueue:
+    case T::kAbandon:
+    case T::kExitEmpty:
+    case T::kExitWithTimeout:
+    case T::kExitWithKey:
+    case T::kJoinRefused:
+    case T::kRingNoAnswer:  // a withdrawal for no answers comes as its own PAUSE
+    case T::kRingCanceled:
+    case T::kServerRestart:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace callq::core

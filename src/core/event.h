@@ -6,7 +6,9 @@
 // ATTENDEDTRANSFER (or JOINREFUSED itself), or SERVERRESTART if callq stopped in between.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,10 +42,27 @@ enum class EventType : std::uint8_t {
   kServerRestart,
 };
 
+inline constexpr std::size_t kEventTypeCount =
+    static_cast<std::size_t>(EventType::kServerRestart) + 1;
+
 std::string_view eventName(EventType type);
+// The type named `name` (eventName's inverse), or nullopt.
+std::optional<EventType> parseEventType(std::string_view name);
 
 // True for the events that end a caller's visit to a queue.
 bool isTerminal(EventType type);
+
+// Which durations an event of this type carries (the others are 0 and not reported).
+struct EventDurations {
+  bool wait = false;  // CONNECT and every ending of a visit but a refused join
+  bool talk = false;  // the endings of a connected call
+  bool ring = false;  // CONNECT and the ends of an offer
+};
+EventDurations eventDurations(EventType type);
+
+// True for the events after which the agent's durable state (AgentDurable) may have changed:
+// the server saves it then.
+bool changesDurableState(EventType type);
 
 struct Event {
   Time time;

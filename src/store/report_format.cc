@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "core/event.h"
+
 namespace callq::store {
 namespace {
 
@@ -268,26 +270,9 @@ void appendLogText(std::string& out, std::string_view text, bool noneIfEmpty = f
 
 // --- Per-type facts ------------------------------------------------------------------------------
 
-struct Durations {
-  bool wait = false, talk = false, ring = false;
-};
-
-Durations durationsOf(std::string_view type) {
-  if (type == "CONNECT") {
-    return {true, false, true};
-  }
-  if (type == "RINGNOANSWER" || type == "RINGCANCELED") {
-    return {false, false, true};
-  }
-  if (type == "COMPLETEAGENT" || type == "COMPLETECALLER" || type == "BLINDTRANSFER" ||
-      type == "ATTENDEDTRANSFER") {
-    return {true, true, false};
-  }
-  if (type == "ABANDON" || type == "EXITEMPTY" || type == "EXITWITHTIMEOUT" ||
-      type == "EXITWITHKEY" || type == "SERVERRESTART") {
-    return {true, false, false};
-  }
-  return {};
+core::EventDurations durationsOf(std::string_view type) {
+  const std::optional<core::EventType> t = core::parseEventType(type);
+  return t ? core::eventDurations(*t) : core::EventDurations{};
 }
 
 using DataWriter = void (*)(std::string& out, const EventRecord& e);
@@ -443,7 +428,7 @@ void appendCsvHeader(std::string& out) {
 }
 
 void appendCsvRow(std::string& out, const EventRecord& e) {
-  const Durations has = durationsOf(e.type);
+  const core::EventDurations has = durationsOf(e.type);
   auto number = [&out](auto value) {
     if (value != 0) {
       fmt::format_to(std::back_inserter(out), "{}", value);
@@ -488,6 +473,83 @@ void appendQueueLogLine(std::string& out, const EventRecord& e) {
   out += '|';
   appendQueueLogEvent(out, e);
   out += '\n';
+}
+
+namespace {
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void appendJsonText(std::string& out, std::string_view key, std::string_view text) {
+  fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+  appendJsonString(out, text);
+}
+
+}  // namespace
+
+void appendJsonLine(std::string& out, const EventRecord& e) {
+  fmt::format_to(std::back_inserter(out), "{{\"time_ms\":{}", e.timeMs);
+  appendJsonText(out, "time", isoTime(e.timeMs));
+  appendJsonText(out, "event", e.type);
+  if (e.call != 0) {
+    fmt::format_to(std::back_inserter(out), ",\"call\":{}", e.call);
+  }
+  if (!e.queue.empty()) {
+    appendJsonText(out, "queue", e.queue);
+  }
+  if (!e.agent.empty()) {
+    appendJsonText(out, "agent", e.agent);
+  }
+  if (e.position > 0) {
+    fmt::format_to(std::back_inserter(out), ",\"position\":{}", e.position);
+  }
+  if (e.originalPosition > 0) {
+    fmt::format_to(std::back_inserter(out), ",\"original_position\":{}", e.originalPosition);
+  }
+  const core::EventDurations has = durationsOf(e.type);
+  if (has.wait) {
+    fmt::format_to(std::back_inserter(out), ",\"wait_ms\":{}", e.waitMs);
+  }
+  if (has.talk) {
+    fmt::format_to(std::back_inserter(out), ",\"talk_ms\":{}", e.talkMs);
+  }
+  if (has.ring) {
+    fmt::format_to(std::back_inserter(out), ",\"ring_ms\":{}", e.ringMs);
+  }
+  if (!e.key.empty()) {
+    appendJsonText(out, "key", e.key);
+  }
+  if (!e.reason.empty()) {
+    appendJsonText(out, "reason", e.reason);
+  }
+  out += "}\n";
 }
 
 }  // namespace callq::store

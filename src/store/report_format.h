@@ -70,6 +70,13 @@ void appendCsvHeader(std::string& out);
 // Appends one line for the event.
 void appendCsvRow(std::string& out, const EventRecord& e);
 
+// --- JSON lines ----------------------------------------------------------------------------------
+
+// One JSON object and '\n' (`callq serve --events`, `callq simulate --events`): time_ms, time
+// (isoTime), event, then call, queue, agent, position, original_position, wait_ms, talk_ms,
+// ring_ms, key and reason where they apply (the durations as in the CSV).
+void appendJsonLine(std::string& out, const EventRecord& e);
+
 // --- Asterisk queue_log --------------------------------------------------------------------------
 //
 // One line per event, as Asterisk's app_queue writes /var/log/asterisk/queue_log:

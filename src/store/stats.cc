@@ -4,6 +4,8 @@
 #include <ctime>
 #include <unordered_map>
 
+#include "core/event.h"
+
 namespace callq::store {
 
 void QueueFigures::add(const QueueFigures& o) {
@@ -56,15 +58,6 @@ namespace {
 constexpr std::string_view kWithdrawn = "withdrawn";
 constexpr std::string_view kLoggedIn = "loggedin";
 constexpr std::string_view kLoginPrefix = "login:";
-
-bool isCallEnd(std::string_view type) {
-  return type == "COMPLETEAGENT" || type == "COMPLETECALLER" || type == "BLINDTRANSFER" ||
-         type == "ATTENDEDTRANSFER";
-}
-
-bool isExit(std::string_view type) {
-  return type == "EXITEMPTY" || type == "EXITWITHTIMEOUT" || type == "EXITWITHKEY";
-}
 
 }  // namespace
 
@@ -137,62 +130,100 @@ bool StatsTracker::loggedInAnywhere(const std::string& agent) const {
 }
 
 void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
-  const std::string_view type = e.type;
-  if (type == "ENTERQUEUE" || type == "JOINREFUSED") {
-    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs)}];
-    ++f.offered;
-    f.refused += type == "JOINREFUSED" ? 1 : 0;
-  } else if (type == "CONNECT") {
-    const QueueParams p = paramsOf(e.queue);
-    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
-    ++f.answered;
-    f.answeredWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
-    f.answeredWaitMs += e.waitMs;
-    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
-    ++delta.agents[{e.agent, bucketOf(e.timeMs)}].answered;
-  } else if (type == "ABANDON") {
-    const QueueParams p = paramsOf(e.queue);
-    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
-    ++f.abandoned;
-    f.abandonedWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
-    f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
-  } else if (isExit(type) || (type == "SERVERRESTART" && e.agent.empty())) {
-    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.waitMs)}];
-    ++f.exited;
-    // A visit closed at restart "waited" through the downtime too: not a wait to report.
-    if (type != "SERVERRESTART") {
+  const std::optional<core::EventType> type = core::parseEventType(e.type);
+  if (!type) {
+    return;  // not an event the statistics know (a newer callq's)
+  }
+  using T = core::EventType;
+  // A visit counts in the bucket it entered the queue: its endings carry the wait (and talk).
+  auto entered = [&](std::int64_t since) -> QueueFigures& {
+    return delta.queues[{e.queue, bucketOf(since)}];
+  };
+  const QueueParams p = paramsOf(e.queue);
+  switch (*type) {
+    case T::kEnterQueue:
+    case T::kJoinRefused: {
+      QueueFigures& f = entered(e.timeMs);
+      ++f.offered;
+      f.refused += *type == T::kJoinRefused ? 1 : 0;
+      break;
+    }
+    case T::kConnect: {
+      QueueFigures& f = entered(e.timeMs - e.waitMs);
+      ++f.answered;
+      f.answeredWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+      f.answeredWaitMs += e.waitMs;
       f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+      ++delta.agents[{e.agent, bucketOf(e.timeMs)}].answered;
+      break;
     }
-  } else if (isCallEnd(type)) {
-    const std::int64_t handle = e.talkMs + paramsOf(e.queue).wrapUpMs;
-    QueueFigures& f = delta.queues[{e.queue, bucketOf(e.timeMs - e.talkMs - e.waitMs)}];
-    ++f.handled;
-    f.handleMs += handle;
-    AgentFigures& a = delta.agents[{e.agent, bucketOf(e.timeMs)}];
-    ++a.handled;
-    a.talkMs += e.talkMs;
-    a.handleMs += handle;
-  } else if (type == "RINGNOANSWER" && e.reason == "no answer") {
-    // Busy, declined and unreachable phones end the offer too, but are not an agent who let it
-    // ring (the engine does not count them toward max_no_answer either).
-    ++delta.agents[{e.agent, bucketOf(e.timeMs)}].noAnswers;
-  } else if (type == "ADDMEMBER") {
-    if (!loggedInAnywhere(e.agent)) {
-      open(delta, e.agent, std::string(kLoggedIn), "", e.timeMs);
+    case T::kAbandon: {
+      QueueFigures& f = entered(e.timeMs - e.waitMs);
+      ++f.abandoned;
+      f.abandonedWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+      f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+      break;
     }
-    if (!open_.contains({e.agent, std::string(kLoginPrefix) + e.queue})) {
-      open(delta, e.agent, std::string(kLoginPrefix) + e.queue, "", e.timeMs);
+    case T::kExitEmpty:
+    case T::kExitWithTimeout:
+    case T::kExitWithKey: {
+      QueueFigures& f = entered(e.timeMs - e.waitMs);
+      ++f.exited;
+      f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
+      break;
     }
-  } else if (type == "REMOVEMEMBER") {
-    close(delta, e.agent, std::string(kLoginPrefix) + e.queue, e.timeMs);
-    if (!loggedInAnywhere(e.agent)) {
-      close(delta, e.agent, std::string(kLoggedIn), e.timeMs);
+    case T::kServerRestart:
+      // A waiting caller left; a connected one was answered and counted already. Its wait runs
+      // through the downtime: not a wait to report as the longest.
+      if (e.agent.empty()) {
+        ++entered(e.timeMs - e.waitMs).exited;
+      }
+      break;
+    case T::kCompleteAgent:
+    case T::kCompleteCaller:
+    case T::kBlindTransfer:
+    case T::kAttendedTransfer: {
+      const std::int64_t handle = e.talkMs + p.wrapUpMs;
+      QueueFigures& f = entered(e.timeMs - e.talkMs - e.waitMs);
+      ++f.handled;
+      f.handleMs += handle;
+      AgentFigures& a = delta.agents[{e.agent, bucketOf(e.timeMs)}];
+      ++a.handled;
+      a.talkMs += e.talkMs;
+      a.handleMs += handle;
+      break;
     }
-  } else if (type == "PAUSE") {
-    close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
-    open(delta, e.agent, std::string(kWithdrawn), e.reason, e.timeMs);
-  } else if (type == "UNPAUSE" || type == "UNAVAILABLE") {
-    close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+    case T::kRingNoAnswer:
+      // Busy, declined and unreachable phones end the offer too, but are not an agent who let
+      // it ring (the engine does not count them toward max_no_answer either).
+      if (e.reason == "no answer") {
+        ++delta.agents[{e.agent, bucketOf(e.timeMs)}].noAnswers;
+      }
+      break;
+    case T::kRingCanceled:
+      break;
+    case T::kAddMember:
+      if (!loggedInAnywhere(e.agent)) {
+        open(delta, e.agent, std::string(kLoggedIn), "", e.timeMs);
+      }
+      if (!open_.contains({e.agent, std::string(kLoginPrefix) + e.queue})) {
+        open(delta, e.agent, std::string(kLoginPrefix) + e.queue, "", e.timeMs);
+      }
+      break;
+    case T::kRemoveMember:
+      close(delta, e.agent, std::string(kLoginPrefix) + e.queue, e.timeMs);
+      if (!loggedInAnywhere(e.agent)) {
+        close(delta, e.agent, std::string(kLoggedIn), e.timeMs);
+      }
+      break;
+    case T::kPause:
+      close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+      open(delta, e.agent, std::string(kWithdrawn), e.reason, e.timeMs);
+      break;
+    case T::kUnpause:
+    case T::kUnavailable:
+      close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+      break;
   }
 }
 

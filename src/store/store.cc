@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/event.h"
+
 namespace callq::store {
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
@@ -120,18 +122,18 @@ Result<std::vector<AgentStatsRow>> Store::agentStats(const StatsQuery& query) {
 namespace internal {
 
 OpenCallChange openCallChange(std::string_view type) {
-  if (type == "ENTERQUEUE") {
+  const std::optional<core::EventType> t = core::parseEventType(type);
+  if (!t) {
+    return OpenCallChange::kNone;
+  }
+  if (*t == core::EventType::kEnterQueue) {
     return OpenCallChange::kOpen;
   }
-  if (type == "CONNECT") {
+  if (*t == core::EventType::kConnect) {
     return OpenCallChange::kConnect;
   }
-  if (type == "ABANDON" || type == "EXITEMPTY" || type == "EXITWITHTIMEOUT" ||
-      type == "EXITWITHKEY" || type == "COMPLETEAGENT" || type == "COMPLETECALLER" ||
-      type == "BLINDTRANSFER" || type == "ATTENDEDTRANSFER" || type == "SERVERRESTART") {
-    return OpenCallChange::kClose;
-  }
-  return OpenCallChange::kNone;
+  // (A refused join opened none: closing it finds nothing to close.)
+  return core::isTerminal(*t) ? OpenCallChange::kClose : OpenCallChange::kNone;
 }
 
 }  // namespace internal

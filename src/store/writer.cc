@@ -137,6 +137,9 @@ void StoreWriter::run() {
       since = pendingSince_;
     }
     const bool ok = appendWithRetry(writing);
+    if (ok && options_.onCommitted && !writing.events.empty()) {
+      options_.onCommitted(writing.events);
+    }
     const auto lag = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since);
     {
       std::lock_guard lock(mutex_);

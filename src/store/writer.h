@@ -29,6 +29,9 @@ class StoreWriter {
     std::size_t capacity = 500'000;  // events waiting to be written
     // Called on the store thread when an append fails (it will be retried).
     std::function<void(const std::string&)> onError;
+    // Called on the store thread with each batch's events once committed (ids set), in order:
+    // a copy of the record elsewhere (`callq serve --events`).
+    std::function<void(const std::vector<EventRecord>&)> onCommitted;
   };
 
   struct Counters {

@@ -131,5 +131,31 @@ TEST_F(EventsTest, EventNamesMatchTheQueueLog) {
   EXPECT_FALSE(isTerminal(EventType::kConnect));
 }
 
+TEST_F(EventsTest, EveryEventTypeReadsBackFromItsName) {
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    const auto type = static_cast<EventType>(t);
+    EXPECT_EQ(parseEventType(eventName(type)), type) << eventName(type);
+  }
+  EXPECT_EQ(parseEventType("SERVERRESTART"), EventType::kServerRestart);  // the last one
+  EXPECT_EQ(parseEventType("CONNECTED"), std::nullopt);
+  EXPECT_EQ(parseEventType(""), std::nullopt);
+}
+
+TEST_F(EventsTest, DurationsAreThoseTheEngineFillsIn) {
+  EXPECT_TRUE(eventDurations(EventType::kConnect).wait);
+  EXPECT_TRUE(eventDurations(EventType::kConnect).ring);
+  EXPECT_FALSE(eventDurations(EventType::kConnect).talk);
+  EXPECT_TRUE(eventDurations(EventType::kCompleteCaller).talk);
+  EXPECT_FALSE(eventDurations(EventType::kJoinRefused).wait);  // never entered
+  EXPECT_TRUE(eventDurations(EventType::kServerRestart).wait);
+  // Every ending of a visit but a refused join carries the wait.
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    const auto type = static_cast<EventType>(t);
+    EXPECT_EQ(eventDurations(type).wait,
+              type == EventType::kConnect || (isTerminal(type) && type != EventType::kJoinRefused))
+        << eventName(type);
+  }
+}
+
 }  // namespace
 }  // namespace callq::core::testing

@@ -1,5 +1,5 @@
-// The simulator's outputs that other tools read: the event-log line (the record the server will
-// store) and the JSON keys, which must be the ones `callq erlang --json` uses.
+// The simulator's outputs that other tools read: the JSON keys, which must be the ones
+// `callq erlang --json` uses. (Its event log is written by store::appendJsonLine.)
 #include "sim/report.h"
 
 #include <gtest/gtest.h>
@@ -9,46 +9,6 @@
 
 namespace callq::sim {
 namespace {
-
-core::Config oneQueue() {
-  core::Config c;
-  c.agents.push_back(core::AgentConfig{"alice", "Alice", "201"});
-  core::QueueConfig q;
-  q.name = "sales";
-  q.extension = "600";
-  c.queues.push_back(q);
-  return c;
-}
-
-TEST(Report, EventLineHasTheFieldsThatApplyAndNoOthers) {
-  core::Event e;
-  e.time = fromMillis(1'767'600'000'250);
-  e.type = core::EventType::kConnect;
-  e.call = CallId{7};
-  e.queue = QueueId{0};
-  e.agent = AgentId{0};
-  e.position = 2;
-  e.originalPosition = 3;
-  e.wait = Duration(4'500);
-  e.ring = Duration(1'200);
-  e.talk = Duration(99);  // not a CONNECT field: left out
-  EXPECT_EQ(formatEventLine(e, oneQueue()),
-            R"({"time_ms":1767600000250,"time":"2026-01-05T08:00:00.250Z","event":"CONNECT",)"
-            R"("call":7,"queue":"sales","agent":"alice","position":2,"original_position":3,)"
-            R"("wait_ms":4500,"ring_ms":1200})");
-}
-
-TEST(Report, EventLineEscapesTextAndOmitsAbsentIds) {
-  core::Event e;
-  e.time = fromMillis(0);
-  e.type = core::EventType::kPause;
-  e.agent = AgentId{0};
-  e.reason = "say \"hi\"\n\\ \x01";
-  const std::string line = formatEventLine(e, oneQueue());
-  EXPECT_EQ(line, R"({"time_ms":0,"time":"1970-01-01T00:00:00.000Z","event":"PAUSE",)"
-                  R"("agent":"alice","reason":"say \"hi\"\n\\ \u0001"})");
-  EXPECT_EQ(nlohmann::json::parse(line)["reason"], e.reason);
-}
 
 TEST(Report, JsonUsesTheStaffingCalculatorsKeyNames) {
   SimResult r;

@@ -359,6 +359,45 @@ std::string csvRow(const EventRecord& e) {
   return out;
 }
 
+// --- JSON lines --------------------------------------------------------------------------------
+
+TEST_F(ReportFormatTest, JsonLineHasTheFieldsThatApplyAndNoOthers) {
+  useZone("UTC");
+  EventRecord e;
+  e.id = 9;  // not written: the line is the event, not its row
+  e.timeMs = 1'767'600'000'250;
+  e.type = "CONNECT";
+  e.call = 7;
+  e.queue = "sales";
+  e.agent = "alice";
+  e.position = 2;
+  e.originalPosition = 3;
+  e.waitMs = 4'500;
+  e.ringMs = 1'200;
+  e.talkMs = 99;  // not a CONNECT field: left out
+  std::string line;
+  appendJsonLine(line, e);
+  EXPECT_EQ(line,
+            R"({"time_ms":1767600000250,"time":"2026-01-05T08:00:00.250+00:00","event":"CONNECT",)"
+            R"("call":7,"queue":"sales","agent":"alice","position":2,"original_position":3,)"
+            R"("wait_ms":4500,"ring_ms":1200})"
+            "\n");
+}
+
+TEST_F(ReportFormatTest, JsonLineEscapesTextAndOmitsAbsentIds) {
+  useZone("UTC");
+  EventRecord e;
+  e.timeMs = 0;
+  e.type = "PAUSE";
+  e.agent = "alice";
+  e.reason = "say \"hi\"\n\\ \x01 Zoë";
+  std::string line;
+  appendJsonLine(line, e);
+  EXPECT_EQ(line, R"({"time_ms":0,"time":"1970-01-01T00:00:00.000+00:00","event":"PAUSE",)"
+                  R"("agent":"alice","reason":"say \"hi\"\n\\ \u0001 Zoë"})"
+                  "\n");
+}
+
 TEST_F(ReportFormatTest, CsvHeaderNamesTheColumns) {
   std::string out = "x";
   appendCsvHeader(out);
