@@ -13,6 +13,9 @@ import sys
 import unittest
 
 CALLQ = WORKDIR = None
+# The simulator's intervals are hours of UTC; callq's hours are local: compare them in UTC (a
+# zone with a half-hour offset would start local hours at :30).
+os.environ["TZ"] = "UTC"
 
 
 def run(*args, expect=0):
@@ -66,6 +69,20 @@ class SimulatedDay(unittest.TestCase):
                 with self.subTest(queue=q["name"], hour=stats["interval_start"]):
                     self.check(stats, figures)
 
+    def test_agent_figures_follow_the_scenarios_shifts_and_breaks(self):
+        agents = {r["agent"]: r for r in rows("--stats", "agent", "--from", "2026-01-05",
+                                               "--to", "2026-01-06")}
+        # demo-day.toml: bob (dynamic in sales) works 08:00-13:00, dave (dynamic in support)
+        # 10:00-18:00; alice is a static member (not counted); alice and carol take lunch.
+        self.assertEqual(float(agents["bob"]["logged_in_s"]), 5 * 3600)
+        self.assertEqual(float(agents["dave"]["logged_in_s"]), 8 * 3600)
+        self.assertEqual(float(agents["alice"]["logged_in_s"]), 0)
+        self.assertEqual(float(agents["alice"]["withdrawn_s:lunch"]), 3600)
+        self.assertEqual(float(agents["carol"]["withdrawn_s:lunch"]), 1800)
+        self.assertEqual(float(agents["bob"]["withdrawn_s"]), 0)
+        answered = sum(q["total"]["answered"] for q in self.sim["queues"])
+        self.assertEqual(sum(int(r["answered"]) for r in agents.values()), answered)
+
     def test_event_filters_pages_and_formats_agree(self):
         everything = rows()
         self.assertEqual(len(everything), self.sim["events"])
@@ -74,20 +91,27 @@ class SimulatedDay(unittest.TestCase):
         connects = rows("--type", "CONNECT", "--queue", "sales")
         self.assertEqual(len(connects), self.sim["queues"][0]["total"]["answered"])
         self.assertTrue(all(r["event"] == "CONNECT" and r["queue"] == "sales" for r in connects))
-        # Pages of 1,000 with --after cover every event once.
-        paged, after = [], 0
+        # Pages of 100 with --after cover every event once, 100 at a time.
+        self.assertGreater(len(everything), 300)
+        paged, after, pages = [], 0, 0
         while True:
-            p = run("report", "--store", DB, "--limit", "1000", "--after", str(after))
+            p = run("report", "--store", DB, "--limit", "100", "--after", str(after))
             page = list(csv.DictReader(io.StringIO(p.stdout)))
+            pages += 1
             paged += page
             if "more events: add --after" not in p.stderr:
                 break
+            self.assertEqual(len(page), 100)
             after = int(p.stderr.split("--after")[1])
             self.assertEqual(after, int(page[-1]["id"]))
+        self.assertEqual(pages, (len(everything) + 99) // 100)
         self.assertEqual([r["id"] for r in paged], [r["id"] for r in everything])
         # One call, both formats: the same events in the same order.
         call = connects[0]["call"]
         mine = rows("--call", call)
+        self.assertEqual(mine[0]["event"], "ENTERQUEUE")
+        self.assertIn("CONNECT", [r["event"] for r in mine])
+        self.assertTrue(all(r["call"] == call for r in mine))
         log = run("report", "--store", DB, "--call", call, "--queue-log").stdout.splitlines()
         self.assertEqual([line.split("|")[4] for line in log], [r["event"] for r in mine])
         self.assertTrue(all(line.split("|")[1] == call for line in log))

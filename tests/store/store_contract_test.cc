@@ -3,6 +3,7 @@
 // CALLQ_TEST_PG_URL_FILE; without it the PostgreSQL cases fail, they are not skipped).
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -79,6 +80,26 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     PGconn* conn = PQconnectdb(url_.c_str());
     ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
     PGresult* r = PQexec(conn, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+    PQclear(r);
+    PQfinish(conn);
+  }
+
+  // Runs SQL on the database directly (a second connection), for what the interface cannot do.
+  void sql(const std::string& statement) {
+    if (GetParam() == "sqlite") {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(url_.c_str(), &db), SQLITE_OK);
+      char* message = nullptr;
+      EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+          << (message ? message : "");
+      sqlite3_free(message);
+      sqlite3_close(db);
+      return;
+    }
+    PGconn* conn = PQconnectdb(url_.c_str());
+    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* r = PQexec(conn, statement.c_str());
     EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(conn);
     PQclear(r);
     PQfinish(conn);
@@ -296,6 +317,102 @@ TEST_P(StoreContract, QueueStatisticsMatchAHandComputedExample) {
   EXPECT_EQ((*agents)[2].agent, "bob");
   EXPECT_EQ((*agents)[2].startMs, kT0 + 15 * kMin);
   EXPECT_EQ((*agents)[2].figures.handleMs, 16 * kMin - 32'000 + 10'000);
+}
+
+// The rules the hand-computed example does not reach: the entry bucket when the answer comes in
+// the next quarter hour, the service-level threshold itself, visits closed at a restart, and
+// which no-answers count.
+TEST_P(StoreContract, StatisticsFollowTheEntryBucketAndTheRestartRules) {
+  auto with = [](EventRecord e, std::int64_t wait, std::string reason = "") {
+    e.waitMs = wait;
+    e.reason = std::move(reason);
+    return e;
+  };
+  append({
+      event(kT0 + 14 * kMin, "ENTERQUEUE", 1, "sales"),
+      with(event(kT0 + 16 * kMin, "CONNECT", 1, "sales", "alice"), 2 * kMin),  // late
+      event(kT0 + 1000, "ENTERQUEUE", 2, "sales"),
+      with(event(kT0 + 21'000, "CONNECT", 2, "sales", "bob"), 20'000),  // exactly the threshold
+      event(kT0 + 2000, "ENTERQUEUE", 3, "sales"),
+      with(event(kT0 + 602'000, "SERVERRESTART", 3, "sales"), 600'000),        // was waiting
+      with(event(kT0 + 602'000, "SERVERRESTART", 2, "sales", "bob"), 20'000),  // was connected
+      with(event(kT0 + 3000, "RINGNOANSWER", 1, "sales", "carol"), 0, "no answer"),
+      with(event(kT0 + 4000, "RINGNOANSWER", 1, "sales", "carol"), 0, "busy"),
+      with(event(kT0 + 5000, "RINGNOANSWER", 1, "sales", "carol"), 0, "declined"),
+  });
+  StatsQuery q;
+  q.fromMs = kT0;
+  q.toMs = kT0 + 60 * kMin;
+  q.interval = Interval::k15Min;
+  auto rows = store_->queueStats(q);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);  // call 1 entered at 14 min: its answer counts at T0 too
+  const QueueFigures& f = (*rows)[0].figures;
+  EXPECT_EQ(f.offered, 3u);
+  EXPECT_EQ(f.answered, 2u);
+  EXPECT_EQ(f.answeredWithinSl, 1u);     // call 2, at 20 s exactly
+  EXPECT_EQ(f.exited, 1u);               // call 3; call 2 was answered already
+  EXPECT_EQ(f.handled, 0u);              // nobody knows how call 2 ended
+  EXPECT_EQ(f.longestWaitMs, 2 * kMin);  // not call 3's 10 minutes across the downtime
+  auto agents = store_->agentStats(q);
+  ASSERT_TRUE(agents.has_value()) << agents.error().message;
+  std::map<std::pair<std::string, std::int64_t>, AgentFigures> byAgent;
+  for (const AgentStatsRow& r : *agents) {
+    byAgent[{r.agent, r.startMs}] = r.figures;
+  }
+  const AgentFigures alice = byAgent[{"alice", kT0 + 15 * kMin}];
+  EXPECT_EQ(alice.answered, 1u);  // the agent's figure counts at the answer
+  const AgentFigures carol = byAgent[{"carol", kT0}];
+  EXPECT_EQ(carol.noAnswers, 1u);  // busy and declined are not no-answers
+}
+
+// An append is all or nothing: when the database refuses part of a batch, nothing of it stays
+// (events, open calls, statistics, spans), and the same batch appended again counts once.
+TEST_P(StoreContract, AFailedAppendLeavesNothingAndCanBeRetried) {
+  if (GetParam() == "sqlite") {
+    sql("CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.reason = 'boom' "
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END");
+  } else {
+    sql("CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.reason = 'boom' THEN RAISE "
+        "EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; CREATE TRIGGER boom "
+        "BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION boom()");
+  }
+  EventRecord last = event(kT0 + 3000, "PAUSE", 0, "", "bob");
+  last.reason = "boom";
+  Batch b;
+  b.events = {event(kT0, "ADDMEMBER", 0, "sales", "bob"),
+              event(kT0 + 1000, "ENTERQUEUE", 1, "sales"), last};
+  ASSERT_FALSE(store_->append(b).has_value());
+  for (const EventRecord& e : b.events) {
+    EXPECT_EQ(e.id, 0);
+  }
+  EXPECT_TRUE(query({}).empty());
+  auto open = store_->openCalls();
+  ASSERT_TRUE(open.has_value());
+  EXPECT_TRUE(open->empty());
+  StatsQuery q;
+  q.fromMs = kT0;
+  q.toMs = kT0 + 60 * kMin;
+  q.nowMs = kT0 + 60 * kMin;
+  auto queues = store_->queueStats(q);
+  ASSERT_TRUE(queues.has_value());
+  EXPECT_TRUE(queues->empty());
+  auto agents = store_->agentStats(q);
+  ASSERT_TRUE(agents.has_value());
+  EXPECT_TRUE(agents->empty());
+
+  sql(GetParam() == "sqlite" ? "DROP TRIGGER boom" : "DROP TRIGGER boom ON events");
+  ASSERT_TRUE(store_->append(b).has_value());
+  EXPECT_EQ(query({}).size(), 3u);
+  queues = store_->queueStats(q);
+  ASSERT_TRUE(queues.has_value());
+  ASSERT_EQ(queues->size(), 1u);
+  EXPECT_EQ((*queues)[0].figures.offered, 1u);
+  agents = store_->agentStats(q);
+  ASSERT_TRUE(agents.has_value());
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ((*agents)[0].figures.loggedInMs, 60 * kMin);  // once, not twice
+  EXPECT_EQ((*agents)[0].figures.withdrawnMs.at("boom"), 60 * kMin - 3000);
 }
 
 TEST_P(StoreContract, WithdrawnAndLoggedInTimeSplitAcrossIntervalsAndRestarts) {
