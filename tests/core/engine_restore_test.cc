@@ -46,36 +46,37 @@ TEST_F(RestoreTest, DynamicLoginsAndPresenceComeBackWithoutEvents) {
   EXPECT_EQ(e().queueSnapshot(at(1001), queue("q")).agents.loggedIn, 2u);
 }
 
-TEST_F(RestoreTest, FewestCallsCountersCarryOver) {
-  const Config c = levelsConfig(Strategy::kFewestCalls, {0, 0, 0});
-  start(c);
-  EXPECT_EQ(serve(10, 1), "a1");
-  EXPECT_EQ(serve(20, 2), "a2");
-  restart(c);
-  // a1 and a2 took one call each before the restart: a3 has the fewest.
-  EXPECT_EQ(serve(1010, 3), "a3");
-}
+// Each strategy with a memory picks, after the restart, whom it would have picked without one:
+// forgotten, the memory would start over and a1 (first in member order) would win every time.
+struct MemoryCase {
+  Strategy strategy;
+  std::vector<double> talks;  // calls served before the restart, one at a time, talking this long
+  Names before;               // who took them
+  std::string after;          // who takes the next one after the restart
+};
 
-TEST_F(RestoreTest, LongestIdleRemembersWhoseCallEndedLongestAgo) {
-  const Config c = levelsConfig(Strategy::kLongestIdle, {0, 0, 0});
-  start(c);
-  EXPECT_EQ(serve(10, 1), "a1");
-  EXPECT_EQ(serve(20, 2), "a2");
-  EXPECT_EQ(serve(30, 3), "a3");
-  EXPECT_EQ(serve(40, 4), "a1");
-  restart(c);
-  // Without the restored end times all three would tie and a1 (first in order) would win.
-  EXPECT_EQ(serve(1010, 5), "a2");
-}
-
-TEST_F(RestoreTest, RoundRobinContinuesAfterTheLastAgentOffered) {
-  const Config c = levelsConfig(Strategy::kRoundRobin, {0, 0, 0});
-  start(c);
-  EXPECT_EQ(serve(10, 1), "a1");
-  EXPECT_EQ(serve(20, 2), "a2");
-  restart(c);
-  EXPECT_EQ(serve(1010, 3), "a3");
-  EXPECT_EQ(serve(1020, 4), "a1");
+TEST_F(RestoreTest, EveryStrategysMemoryCarriesOver) {
+  const std::vector<MemoryCase> cases{
+      {Strategy::kFewestCalls, {1, 1}, {"a1", "a2"}, "a3"},
+      {Strategy::kLeastTalkTime, {100, 10, 50}, {"a1", "a2", "a3"}, "a2"},
+      {Strategy::kLongestIdle, {1, 1, 1, 1}, {"a1", "a2", "a3", "a1"}, "a2"},
+      {Strategy::kRoundRobin, {1, 1}, {"a1", "a2"}, "a3"},
+      {Strategy::kLinear, {1, 1}, {"a1", "a1"}, "a1"},  // no memory: none is invented
+  };
+  for (const MemoryCase& c : cases) {
+    SCOPED_TRACE(strategyName(c.strategy));
+    const Config config = levelsConfig(c.strategy, {0, 0, 0});
+    start(config);
+    Names before;
+    double t = 10;
+    for (std::size_t i = 0; i < c.talks.size(); ++i) {
+      before.push_back(serve(t, i + 1, c.talks[i]));
+      t += c.talks[i] + 10;  // the next call once this one is over
+    }
+    EXPECT_EQ(before, c.before);
+    restart(config);
+    EXPECT_EQ(serve(10'000, 100), c.after);
+  }
 }
 
 TEST_F(RestoreTest, MembershipsNoLongerConfiguredAreSkipped) {
