@@ -23,12 +23,7 @@ struct ExportArgs {
 };
 
 int runExport(const ExportArgs& args) {
-  Result<std::string> url = storeUrlFor(args.storeUrl, args.config);
-  if (!url) {
-    fmt::print(stderr, "{}\n", url.error().message);
-    return 1;
-  }
-  Result<std::unique_ptr<store::Store>> store = store::Store::open(*url);
+  Result<std::unique_ptr<store::Store>> store = openExistingStore(args.storeUrl, args.config);
   if (!store) {
     fmt::print(stderr, "{}\n", store.error().message);
     return 1;
@@ -45,10 +40,6 @@ int runExport(const ExportArgs& args) {
                (*store)->describe());
     return 1;
   }
-  std::vector<config::ConfigEntryText> texts;
-  for (const store::ConfigEntry& e : *entries) {
-    texts.push_back(config::ConfigEntryText{e.kind, e.name, e.position, e.body});
-  }
   // [sip] and [store] are the file's (never in the database): copied from --config if given.
   std::string serverTables;
   if (!args.config.empty()) {
@@ -60,7 +51,7 @@ int runExport(const ExportArgs& args) {
     serverTables = config::toToml(file->sip) + config::toToml(file->store);
   }
   const std::string text = "# Exported by callq export-config from " + (*store)->describe() + "\n" +
-                           config::entriesToToml(texts, serverTables);
+                           config::entriesToToml(fromStoreEntries(*entries), serverTables);
   if (args.output.empty()) {
     fmt::print("{}", text);
     return 0;

@@ -9,8 +9,6 @@
 #include "store/report_format.h"
 
 namespace callq::app {
-namespace {
-
 std::vector<store::ConfigEntry> toStoreEntries(const config::ServerConfig& config) {
   std::vector<store::ConfigEntry> out;
   for (config::ConfigEntryText& e : config::toEntries(config)) {
@@ -19,6 +17,17 @@ std::vector<store::ConfigEntry> toStoreEntries(const config::ServerConfig& confi
   }
   return out;
 }
+
+std::vector<config::ConfigEntryText> fromStoreEntries(
+    const std::vector<store::ConfigEntry>& stored) {
+  std::vector<config::ConfigEntryText> out;
+  for (const store::ConfigEntry& e : stored) {
+    out.push_back(config::ConfigEntryText{e.kind, e.name, e.position, e.body});
+  }
+  return out;
+}
+
+namespace {
 
 // The database is the truth once seeded: an empty one takes the file's configuration; otherwise
 // the stored queues, agents, reasons and music replace the file's.
@@ -51,13 +60,9 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
     *note = "configuration: the file seeded the empty database";
     return {};
   }
-  std::vector<config::ConfigEntryText> entries;
-  for (const store::ConfigEntry& e : *stored) {
-    entries.push_back(config::ConfigEntryText{e.kind, e.name, e.position, e.body});
-  }
   const std::string where = store.describe() + " (configuration)";
   Result<config::ServerConfig> parsed =
-      config::parseServerConfig(config::entriesToToml(entries), where, "");
+      config::parseServerConfig(config::entriesToToml(fromStoreEntries(*stored)), where, "");
   if (!parsed) {
     return tl::unexpected(parsed.error());
   }
@@ -73,7 +78,8 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
 
 }  // namespace
 
-Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath) {
+Result<std::unique_ptr<store::Store>> openExistingStore(const std::string& storeUrl,
+                                                        const std::string& configPath) {
   std::string url = storeUrl;
   if (url.empty() && !configPath.empty()) {
     Result<config::ServerConfig> cfg = config::loadServerConfigFile(configPath);
@@ -82,18 +88,8 @@ Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& 
     }
     url = cfg->store.url;
   }
-  if (url.empty()) {
-    url = config::StoreSettings{}.url;
-  }
-  if (url.find("://") == std::string::npos) {
-    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-    if (!std::filesystem::is_regular_file(path)) {
-      return makeError(ErrorCode::kNotFound,
-                       "no database at " + path +
-                           " (callq serve creates it; give another with --store or --config)");
-    }
-  }
-  return url;
+  return store::Store::open(url.empty() ? config::StoreSettings{}.url : url,
+                            store::Store::Mode::kExisting);
 }
 
 Persistence::Persistence(std::unique_ptr<store::Store> store)
@@ -147,11 +143,9 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   std::size_t restored = 0;
   for (const store::AgentStateRecord& r : *agents) {
     Result<core::AgentDurable> d = store::fromRecord(r, engine);
-    if (d) {
-      d = engine.restore(now, *d).map([&] { return *d; });
-    }
-    if (!d) {
-      notes->push_back("agent state not restored: " + d.error().message);
+    Result<void> ok = d ? engine.restore(now, *d) : tl::unexpected(d.error());
+    if (!ok) {
+      notes->push_back("agent state not restored: " + ok.error().message);
       continue;
     }
     ++restored;

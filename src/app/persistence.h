@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "config/config_writer.h"
 #include "config/server_config.h"
 #include "core/engine.h"
 #include "core/event.h"
@@ -19,9 +20,15 @@
 namespace callq::app {
 
 // The database a command that reads it uses: --store if given, else --config's [store] url, else
-// the default. A SQLite file that does not exist is an error (a mistyped path must not create an
-// empty database and report nothing).
-Result<std::string> storeUrlFor(const std::string& storeUrl, const std::string& configPath);
+// the default; opened with Store::Mode::kExisting (a mistyped path must not create an empty
+// database and report nothing).
+Result<std::unique_ptr<store::Store>> openExistingStore(const std::string& storeUrl,
+                                                        const std::string& configPath);
+
+// The configuration's entries as the store keeps them, and back.
+std::vector<store::ConfigEntry> toStoreEntries(const config::ServerConfig& config);
+std::vector<config::ConfigEntryText> fromStoreEntries(
+    const std::vector<store::ConfigEntry>& stored);
 
 class Persistence {
  public:

@@ -173,11 +173,6 @@ int writeStats(store::Store& store, const ReportArgs& args,
 }
 
 int runReport(const ReportArgs& args) {
-  Result<std::string> url = storeUrlFor(args.storeUrl, args.config);
-  if (!url) {
-    fmt::print(stderr, "{}\n", url.error().message);
-    return 1;
-  }
   Result<std::pair<std::int64_t, std::int64_t>> range = periodOf(args);
   if (!range) {
     fmt::print(stderr, "{}\n", range.error().message);
@@ -226,7 +221,7 @@ int runReport(const ReportArgs& args) {
   if (args.call != 0) {
     filter.call = args.call;
   }
-  Result<std::unique_ptr<store::Store>> store = store::Store::open(*url);
+  Result<std::unique_ptr<store::Store>> store = openExistingStore(args.storeUrl, args.config);
   if (!store) {
     fmt::print(stderr, "{}\n", store.error().message);
     return 1;

@@ -223,8 +223,9 @@ int runServe(const ServeArgs& args) {
   }
   const store::StoreWriter::Counters stored = (*persistence)->stop();
   spdlog::log(stored.dropped > 0 ? spdlog::level::err : spdlog::level::info,
-              "store: {} events written in {} transactions, {} lost, longest wait to commit {} ms",
-              stored.committed, stored.batches, stored.dropped, stored.maxLagMs);
+              "store: {} events written in {} transactions ({} failed and retried), {} lost, "
+              "longest wait to commit {} ms",
+              stored.committed, stored.batches, stored.failures, stored.dropped, stored.maxLagMs);
   spdlog::info("callq stopped ({} RTP endpoints open)", (*mediaServer)->openEndpoints());
   spdlog::shutdown();  // flushes the async logger
   return 0;

@@ -375,7 +375,6 @@ class PostgresStore final : public Store {
  public:
   static Result<std::unique_ptr<Store>> open(const std::string& url);
 
-  std::string_view kind() const override { return "postgresql"; }
   std::string describe() const override { return description_; }
 
  protected:

@@ -62,13 +62,12 @@ class Statement {
 
 class SqliteStore final : public Store {
  public:
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  static Result<std::unique_ptr<Store>> open(const std::string& path, bool create);
   ~SqliteStore() override {
     statements_.clear();
     sqlite3_close_v2(db_);
   }
 
-  std::string_view kind() const override { return "sqlite"; }
   std::string describe() const override { return "SQLite " + path_; }
 
  protected:
@@ -102,10 +101,15 @@ class SqliteStore final : public Store {
   std::map<const char*, Statement> statements_;
 };
 
-Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path) {
+Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path, bool create) {
   const std::filesystem::path file(path);
   std::error_code ec;
-  if (file.has_parent_path()) {
+  if (!create && !std::filesystem::is_regular_file(file, ec)) {
+    return makeError(ErrorCode::kNotFound, "no database at " + path +
+                                               " (callq serve creates it; give another with "
+                                               "--store or --config)");
+  }
+  if (create && file.has_parent_path()) {
     std::filesystem::create_directories(file.parent_path(), ec);
     if (ec) {
       return makeError(ErrorCode::kIo, path + ": cannot create its folder: " + ec.message());
@@ -113,7 +117,8 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path) {
   }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -686,8 +691,8 @@ Result<void> SqliteStore::writeConfig(const std::vector<ConfigEntry>& entries) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> openSqlite(const std::string& path) {
-  return SqliteStore::open(path);
+Result<std::unique_ptr<Store>> openSqlite(const std::string& path, bool create) {
+  return SqliteStore::open(path, create);
 }
 
 }  // namespace callq::store::internal

@@ -6,7 +6,7 @@
 
 namespace callq::store {
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& url, Mode mode) {
   std::unique_ptr<Store> store;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     auto opened = internal::openPostgres(url);
@@ -22,7 +22,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& url) {
                            "': expected a file (var/callq.db, sqlite:var/callq.db) or "
                            "postgresql://user@host:port/database");
     }
-    auto opened = internal::openSqlite(path);
+    auto opened = internal::openSqlite(path, mode == Mode::kCreate);
     if (!opened) {
       return tl::unexpected(opened.error());
     }

@@ -23,13 +23,15 @@ namespace callq::store {
 
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> open(const std::string& url);
+  // kCreate (the server) makes a missing SQLite file and its folder; kExisting (reports) refuses
+  // one that is not there, rather than report on a new empty database.
+  enum class Mode { kCreate, kExisting };
+  static Result<std::unique_ptr<Store>> open(const std::string& url, Mode mode = Mode::kCreate);
   virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  virtual std::string_view kind() const = 0;  // "sqlite" or "postgresql"
-  virtual std::string describe() const = 0;   // for logs: the file, or host/db without password
+  virtual std::string describe() const = 0;  // for logs: the file, or host/db without password
 
   // Thresholds and wrap-up per queue for the statistics of events appended from now on.
   void setQueueParams(std::map<std::string, QueueParams> params);
@@ -56,7 +58,7 @@ class Store {
 
  protected:
   Store() = default;
-  // Loads the open spans into the tracker (after opening, and after a failed append).
+  // Loads the open spans into the tracker (after opening).
   Result<void> loadSpans();
 
   // --- What each database implements (one connection, called from one thread) ---
@@ -84,7 +86,7 @@ class Store {
 
 // The SQL of both databases, for their implementations.
 namespace internal {
-Result<std::unique_ptr<Store>> openSqlite(const std::string& path);
+Result<std::unique_ptr<Store>> openSqlite(const std::string& path, bool create);
 Result<std::unique_ptr<Store>> openPostgres(const std::string& url);
 // Open calls follow the events: ENTERQUEUE opens one, CONNECT sets its agent, an ending closes it.
 enum class OpenCallChange { kNone, kOpen, kConnect, kClose };

@@ -477,6 +477,12 @@ TEST(StoreOpen, BadUrlsAndFilesAreRefusedClearly) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first, "these are not the tables you are looking for");  // untouched
+  // Readers open an existing database only: a missing one is not created.
+  auto missing = Store::open((dir / "sub" / "none.db").string(), Store::Mode::kExisting);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message.find("no database at"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir / "sub"));
   auto unreachable = Store::open("postgresql://callq:secret@127.0.0.1:1/callq");
   ASSERT_FALSE(unreachable.has_value());
   EXPECT_EQ(unreachable.error().message.find("secret"), std::string::npos)
