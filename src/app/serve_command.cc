@@ -53,8 +53,9 @@ class MediaAdapter final : public sip::MediaPort {
     server_.setRemote(ep, r);
   }
   void playHold(std::uint32_t ep, std::uint32_t queue) override {
-    server_.play(ep, queue < holdByQueue_.size() ? holdByQueue_[queue] : server_.ringback());
+    server_.play(ep, holdByQueue_[queue]);
   }
+  void playRingback(std::uint32_t ep) override { server_.play(ep, server_.ringback()); }
   void playOnce(std::uint32_t ep, sip::Sound sound) override {
     server_.playOnce(
         ep, sound == sip::Sound::kConfirmation ? server_.confirmation() : server_.refusal());

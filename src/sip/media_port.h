@@ -21,9 +21,10 @@ class MediaPort {
   // nothing.
   virtual void setRemote(std::uint32_t ep, const std::string& address, std::uint16_t port,
                          int codec, int telephoneEvent, bool onHold) = 0;
-  // Hold audio of a queue (its index in the configuration): ringback or its music class;
-  // UINT32_MAX: the ringback tone (a direct call ringing an agent).
+  // Hold audio of a queue (its index in the configuration): ringback or its music class.
   virtual void playHold(std::uint32_t ep, std::uint32_t queue) = 0;
+  // The ringback tone (a caller sent on to an agent's extension hears the phones ring).
+  virtual void playRingback(std::uint32_t ep) = 0;
   // Plays once; then the SIP layer's onPlayed(ep) is called on the SIP thread.
   virtual void playOnce(std::uint32_t ep, Sound sound) = 0;
   virtual void bridge(std::uint32_t a, std::uint32_t b) = 0;

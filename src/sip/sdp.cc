@@ -208,7 +208,7 @@ std::string formatSdp(const SdpOffer& o) {
                      o.telephoneEvent);
   }
   s += "a=ptime:20\r\n";
-  s += o.sendOnly ? "a=sendonly\r\n" : "a=sendrecv\r\n";
+  s += o.direction == SdpOffer::Direction::kRecvOnly ? "a=recvonly\r\n" : "a=sendrecv\r\n";
   return s;
 }
 

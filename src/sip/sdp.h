@@ -32,7 +32,8 @@ struct SdpOffer {
   int telephoneEvent = 101;  // -1: none
   std::uint64_t sessionId = 0;
   std::uint64_t version = 0;  // o= version: increase it for each new offer of a session
-  bool sendOnly = false;      // we put the peer on hold
+  // recvonly answers a peer that holds us (RFC 3264: the answer to sendonly is recvonly).
+  enum class Direction { kSendRecv, kRecvOnly } direction = Direction::kSendRecv;
 };
 
 std::string formatSdp(const SdpOffer& o);

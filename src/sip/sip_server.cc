@@ -33,7 +33,6 @@ namespace {
 
 constexpr std::uint32_t kNoAgent = UINT32_MAX;
 constexpr Duration kDirectRingTime{30'000};
-constexpr std::uint32_t kRingback = UINT32_MAX;  // playHold(): the ringback tone, not a queue's
 
 std::string str(const char* s) { return s != nullptr ? s : ""; }
 
@@ -531,8 +530,10 @@ struct SipServer::Impl {
     return call;
   }
 
-  std::string ourSdp(Leg& leg, int codec, int telephoneEvent, bool offer) {
+  std::string ourSdp(Leg& leg, int codec, int telephoneEvent, bool offer,
+                     SdpOffer::Direction direction = SdpOffer::Direction::kSendRecv) {
     SdpOffer o;
+    o.direction = direction;
     o.address = options.address;
     o.port = leg.port;
     o.codec = codec;
@@ -747,7 +748,7 @@ struct SipServer::Impl {
   void ringDirect(Call& call, std::uint32_t agent) {
     call.kind = Call::Kind::kDirect;
     call.directAgent = agent;
-    media.playHold(call.caller->ep, kRingback);  // also after a queue's queue music
+    media.playRingback(call.caller->ep);  // also after a queue's music
     spdlog::info("call {}: {} for agent '{}' directly", call.id, call.callerId, agentName(agent));
     if (ringPhones(call, agent, call.callerId) == 0) {
       spdlog::info("call {}: agent '{}' has no registered phone", call.id, agentName(agent));
@@ -903,20 +904,9 @@ struct SipServer::Impl {
       leg.remote = *offer;
       setRemote(leg);
     }
-    SdpOffer o;
-    o.address = options.address;
-    o.port = leg.port;
-    o.codec = leg.remote.codec >= 0 ? leg.remote.codec : 0;
-    o.bothCodecs = false;
-    o.telephoneEvent = leg.remote.telephoneEvent;
-    o.sessionId = leg.sessionId;
-    o.version = leg.sdpVersion++;
-    std::string answer = formatSdp(o);
-    if (leg.remote.onHold) {
-      // Held by the peer: we only receive (RFC 3264 answer to sendonly is recvonly).
-      const std::string sendrecv = "a=sendrecv";
-      answer.replace(answer.find(sendrecv), sendrecv.size(), "a=recvonly");
-    }
+    const std::string answer =
+        ourSdp(leg, leg.remote.codec >= 0 ? leg.remote.codec : 0, leg.remote.telephoneEvent, false,
+               leg.remote.onHold ? SdpOffer::Direction::kRecvOnly : SdpOffer::Direction::kSendRecv);
     spdlog::info("sip: re-INVITE on call {}: {}", leg.call ? leg.call->id : 0,
                  leg.remote.onHold ? "hold" : "resume");
     nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
