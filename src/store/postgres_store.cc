@@ -381,10 +381,12 @@ class PostgresStore final : public Store {
   Result<void> write(Batch& batch, const StatsDelta& delta) override;
   Result<EventPage> readEvents(const EventFilter& filter) override;
   Result<std::vector<AgentStateRecord>> readAgentStates() override;
-  Result<std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>> readQueueBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& queue) override;
-  Result<std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>> readAgentBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& agent) override;
+  Result<void> readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                const std::optional<std::string>& queue,
+                                Grouping<QueueFigures>& into) override;
+  Result<void> readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                const std::optional<std::string>& agent,
+                                Grouping<AgentFigures>& into) override;
   Result<void> writeConfig(const std::vector<ConfigEntry>& entries) override;
   Result<std::vector<QueueStateRecord>> readQueueStates() override {
     return readAll<QueueStateRecord>("reading queue state", "callq_queue_states", [](auto& r) {
@@ -620,44 +622,42 @@ pqxx::result bucketRows(pqxx::transaction_base& tx, const char* statement, std::
               : tx.exec_prepared(statement, fromMs, toMs, nullptr);
 }
 
-Result<std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>>
-PostgresStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
-                                const std::optional<std::string>& queue) {
-  using Buckets = std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>;
-  return guarded("reading queue statistics", [&]() -> Result<Buckets> {
+Result<void> PostgresStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                             const std::optional<std::string>& queue,
+                                             Grouping<QueueFigures>& into) {
+  return guarded("reading queue statistics", [&]() -> Result<void> {
     pqxx::nontransaction tx(conn_);
-    Buckets out;
     for (const pqxx::row& r : bucketRows(tx, "callq_queue_buckets", fromMs, toMs, queue)) {
-      QueueFigures f{unsignedInt(r[2]), unsignedInt(r[3]), unsignedInt(r[4]), unsignedInt(r[5]),
-                     unsignedInt(r[6]), unsignedInt(r[7]), unsignedInt(r[8]), unsignedInt(r[9]),
-                     integer(r[10]),    integer(r[11]),    integer(r[12])};
-      out.emplace_back(text(r[0]), integer(r[1]), f);
+      into.at(r[0].c_str(), integer(r[1]))
+          .add(QueueFigures{unsignedInt(r[2]), unsignedInt(r[3]), unsignedInt(r[4]),
+                            unsignedInt(r[5]), unsignedInt(r[6]), unsignedInt(r[7]),
+                            unsignedInt(r[8]), unsignedInt(r[9]), integer(r[10]), integer(r[11]),
+                            integer(r[12])});
     }
-    return out;
+    return {};
   });
 }
 
 // Withdrawn time comes as rows of its own (one reason each), as from SQLite.
-Result<std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>>
-PostgresStore::readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
-                                const std::optional<std::string>& agent) {
-  using Buckets = std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>;
-  return guarded("reading agent statistics", [&]() -> Result<Buckets> {
+Result<void> PostgresStore::readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                             const std::optional<std::string>& agent,
+                                             Grouping<AgentFigures>& into) {
+  return guarded("reading agent statistics", [&]() -> Result<void> {
     Snapshot tx(conn_);
-    Buckets out;
     for (const pqxx::row& r : bucketRows(tx, "callq_agent_buckets", fromMs, toMs, agent)) {
-      out.emplace_back(
-          text(r[0]), integer(r[1]),
-          AgentFigures{unsignedInt(r[2]), unsignedInt(r[3]), unsignedInt(r[4]), integer(r[5]),
-                       integer(r[6]), integer(r[7]), std::map<std::string, std::int64_t>()});
+      AgentFigures& f = into.at(r[0].c_str(), integer(r[1]));
+      f.answered += unsignedInt(r[2]);
+      f.handled += unsignedInt(r[3]);
+      f.noAnswers += unsignedInt(r[4]);
+      f.talkMs += integer(r[5]);
+      f.handleMs += integer(r[6]);
+      f.loggedInMs += integer(r[7]);
     }
     for (const pqxx::row& r : bucketRows(tx, "callq_withdrawn_buckets", fromMs, toMs, agent)) {
-      AgentFigures f;
-      f.withdrawnMs[text(r[1])] = integer(r[3]);
-      out.emplace_back(text(r[0]), integer(r[2]), std::move(f));
+      into.at(r[0].c_str(), integer(r[2])).withdrawnMs[text(r[1])] += integer(r[3]);
     }
     tx.commit();
-    return out;
+    return {};
   });
 }
 

@@ -2,6 +2,7 @@
 // has (schema_version); opening applies the missing ones in order, never edits an applied one.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,5 +16,9 @@ struct Migration {
 };
 
 const std::vector<Migration>& schemaMigrations(Dialect dialect);
+
+// SQLite indexes events by agent within slots of this many consecutive ids (schema version 2).
+// A migration's SQL is fixed once applied: never change the value.
+inline constexpr std::int64_t kSqliteEventSlot = 4096;
 
 }  // namespace callq::store::internal

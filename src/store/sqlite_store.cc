@@ -5,7 +5,9 @@
 // back to 64 MB when it starts over.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include "store/schema.h"
@@ -49,6 +51,13 @@ class Statement {
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  // Valid until the next step or reset.
+  std::string_view textView(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string_view(reinterpret_cast<const char*>(p),
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
   std::string text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
     return p ? std::string(reinterpret_cast<const char*>(p),
@@ -78,10 +87,12 @@ class SqliteStore final : public Store {
   Result<std::vector<OpenCall>> readOpenCalls() override;
   Result<std::uint64_t> readLastCallId() override;
   Result<std::vector<Span>> readSpans() override;
-  Result<std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>> readQueueBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& queue) override;
-  Result<std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>> readAgentBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& agent) override;
+  Result<void> readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                const std::optional<std::string>& queue,
+                                Grouping<QueueFigures>& into) override;
+  Result<void> readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                const std::optional<std::string>& agent,
+                                Grouping<AgentFigures>& into) override;
   Result<std::vector<ConfigEntry>> readConfig() override;
   Result<void> writeConfig(const std::vector<ConfigEntry>& entries) override;
 
@@ -244,6 +255,7 @@ Result<void> SqliteStore::writeInTransaction(Batch& batch, const StatsDelta& del
              "UPDATE open_calls SET agent = ?3, connected_ms = ?4, original_position = ?5 "
              "WHERE call_id = ?1 AND queue = ?2");
   CALLQ_STMT(closeCall, "DELETE FROM open_calls WHERE call_id = ?1 AND queue = ?2");
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> slots;  // slot -> time range
   for (EventRecord& e : batch.events) {
     Statement& s = insertEvent;
     s.reset();
@@ -263,6 +275,9 @@ Result<void> SqliteStore::writeInTransaction(Batch& batch, const StatsDelta& del
       return tl::unexpected(error("inserting an event"));
     }
     e.id = sqlite3_last_insert_rowid(db_);
+    auto [slot, added] = slots.try_emplace(e.id / kSqliteEventSlot, e.timeMs, e.timeMs);
+    slot->second.first = std::min(slot->second.first, e.timeMs);
+    slot->second.second = std::max(slot->second.second, e.timeMs);
     if (e.call == 0 || e.queue.empty()) {
       continue;
     }
@@ -291,11 +306,23 @@ Result<void> SqliteStore::writeInTransaction(Batch& batch, const StatsDelta& del
     }
   }
 
+  CALLQ_STMT(slotTimes,
+             "INSERT INTO event_slots (slot, min_time_ms, max_time_ms) VALUES (?1, ?2, ?3) "
+             "ON CONFLICT (slot) DO UPDATE SET min_time_ms = min(min_time_ms, "
+             "excluded.min_time_ms), max_time_ms = max(max_time_ms, excluded.max_time_ms)");
+  for (const auto& [slot, times] : slots) {
+    slotTimes.reset();
+    slotTimes.bind(1, slot).bind(2, times.first).bind(3, times.second);
+    if (slotTimes.step() != SQLITE_DONE) {
+      return tl::unexpected(error("keeping event_slots"));
+    }
+  }
+
   CALLQ_STMT(queueStat,
              "INSERT INTO stats_queue (queue, bucket_ms, offered, refused, answered, "
              "answered_in_sl, abandoned, abandoned_in_sl, exited, handled, answered_wait_ms, "
              "handle_ms, longest_wait_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-             "?12, ?13) ON CONFLICT (queue, bucket_ms) DO UPDATE SET "
+             "?12, ?13) ON CONFLICT (bucket_ms, queue) DO UPDATE SET "
              "offered = offered + excluded.offered, refused = refused + excluded.refused, "
              "answered = answered + excluded.answered, "
              "answered_in_sl = answered_in_sl + excluded.answered_in_sl, "
@@ -323,14 +350,14 @@ Result<void> SqliteStore::writeInTransaction(Batch& batch, const StatsDelta& del
   CALLQ_STMT(agentStat,
              "INSERT INTO stats_agent (agent, bucket_ms, answered, handled, no_answers, talk_ms, "
              "handle_ms, logged_in_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-             "ON CONFLICT (agent, bucket_ms) DO UPDATE SET "
+             "ON CONFLICT (bucket_ms, agent) DO UPDATE SET "
              "answered = answered + excluded.answered, handled = handled + excluded.handled, "
              "no_answers = no_answers + excluded.no_answers, "
              "talk_ms = talk_ms + excluded.talk_ms, handle_ms = handle_ms + excluded.handle_ms, "
              "logged_in_ms = logged_in_ms + excluded.logged_in_ms");
   CALLQ_STMT(withdrawnStat,
              "INSERT INTO stats_withdrawn (agent, reason, bucket_ms, ms) VALUES (?1, ?2, ?3, ?4) "
-             "ON CONFLICT (agent, reason, bucket_ms) DO UPDATE SET ms = ms + excluded.ms");
+             "ON CONFLICT (bucket_ms, agent, reason) DO UPDATE SET ms = ms + excluded.ms");
   for (const auto& [key, f] : delta.agents) {
     Statement& s = agentStat;
     s.reset();
@@ -403,15 +430,23 @@ Result<void> SqliteStore::writeInTransaction(Batch& batch, const StatsDelta& del
 }
 
 Result<EventPage> SqliteStore::readEvents(const EventFilter& f) {
-  std::string sql =
-      "SELECT id, time_ms, type, call_id, queue, agent, position, original_position, wait_ms, "
-      "talk_ms, ring_ms, exit_key, reason FROM events WHERE id > ?";
   struct Value {  // bound in the order the conditions appear
     bool isText;
     std::int64_t number;
     std::string text;
   };
-  std::vector<Value> values{{false, f.afterId, {}}};
+  std::vector<Value> values;
+  std::string sql =
+      "SELECT id, time_ms, type, call_id, queue, agent, position, original_position, wait_ms, "
+      "talk_ms, ring_ms, exit_key, reason FROM events WHERE ";
+  if (f.agent) {
+    // One slot at a time (schema version 2): value 0 is the slot.
+    sql += "id / " + std::to_string(kSqliteEventSlot) + " = ? AND agent = ? AND ";
+    values.push_back({false, 0, {}});
+    values.push_back({true, 0, *f.agent});
+  }
+  sql += "id > ?";
+  values.push_back({false, f.afterId, {}});
   if (f.fromMs) {
     sql += " AND time_ms >= ?";
     values.push_back({false, *f.fromMs, {}});
@@ -423,10 +458,6 @@ Result<EventPage> SqliteStore::readEvents(const EventFilter& f) {
   if (f.queue) {
     sql += " AND queue = ?";
     values.push_back({true, 0, *f.queue});
-  }
-  if (f.agent) {
-    sql += " AND agent = ?";
-    values.push_back({true, 0, *f.agent});
   }
   if (f.call) {
     sql += " AND call_id = ?";
@@ -444,39 +475,66 @@ Result<EventPage> SqliteStore::readEvents(const EventFilter& f) {
   if (f.limit > 0) {
     sql += " LIMIT " + std::to_string(f.limit + 1);  // one more: is there a next page?
   }
+
+  // For an agent, the slots whose events may fall in the period, in order.
+  std::vector<std::int64_t> slots{0};
+  if (f.agent) {
+    slots.clear();
+    CALLQ_STMT(s,
+               "SELECT slot FROM event_slots WHERE slot >= ?1 AND max_time_ms >= ?2 AND "
+               "min_time_ms < ?3 ORDER BY slot");
+    s.bind(1, f.afterId / kSqliteEventSlot);
+    s.bind(2, f.fromMs.value_or(std::numeric_limits<std::int64_t>::min()));
+    s.bind(3, f.toMs.value_or(std::numeric_limits<std::int64_t>::max()));
+    int rc = 0;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      slots.push_back(s.integer(0));
+    }
+    if (rc != SQLITE_DONE) {
+      return tl::unexpected(error("reading event_slots"));
+    }
+  }
+
   std::string message;
   Statement s(db_, sql.c_str(), &message);
   if (!message.empty()) {
     return makeError(ErrorCode::kInternal, path_ + ": " + message);
   }
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    values[i].isText ? s.bind(index, values[i].text) : s.bind(index, values[i].number);
-  }
   EventPage page;
-  int rc = 0;
-  while ((rc = s.step()) == SQLITE_ROW) {
-    if (f.limit > 0 && page.events.size() == f.limit) {
-      page.nextAfterId = page.events.back().id;
-      break;
+  for (const std::int64_t slot : slots) {
+    if (f.agent) {
+      values[0].number = slot;
     }
-    EventRecord& e = page.events.emplace_back();
-    e.id = s.integer(0);
-    e.timeMs = s.integer(1);
-    e.type = s.text(2);
-    e.call = s.isNull(3) ? 0 : static_cast<std::uint64_t>(s.integer(3));
-    e.queue = s.text(4);
-    e.agent = s.text(5);
-    e.position = static_cast<std::uint32_t>(s.integer(6));
-    e.originalPosition = static_cast<std::uint32_t>(s.integer(7));
-    e.waitMs = s.integer(8);
-    e.talkMs = s.integer(9);
-    e.ringMs = s.integer(10);
-    e.key = s.text(11);
-    e.reason = s.text(12);
-  }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    return tl::unexpected(error("reading events"));
+    s.reset();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      values[i].isText ? s.bind(index, values[i].text) : s.bind(index, values[i].number);
+    }
+    int rc = 0;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      if (f.limit > 0 && page.events.size() == f.limit) {
+        page.nextAfterId = page.events.back().id;
+        s.reset();
+        return page;
+      }
+      EventRecord& e = page.events.emplace_back();
+      e.id = s.integer(0);
+      e.timeMs = s.integer(1);
+      e.type = s.text(2);
+      e.call = s.isNull(3) ? 0 : static_cast<std::uint64_t>(s.integer(3));
+      e.queue = s.text(4);
+      e.agent = s.text(5);
+      e.position = static_cast<std::uint32_t>(s.integer(6));
+      e.originalPosition = static_cast<std::uint32_t>(s.integer(7));
+      e.waitMs = s.integer(8);
+      e.talkMs = s.integer(9);
+      e.ringMs = s.integer(10);
+      e.key = s.text(11);
+      e.reason = s.text(12);
+    }
+    if (rc != SQLITE_DONE) {
+      return tl::unexpected(error("reading events"));
+    }
   }
   return page;
 }
@@ -566,19 +624,29 @@ Result<std::vector<Span>> SqliteStore::readSpans() {
   return out;
 }
 
-Result<std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>>
-SqliteStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
-                              const std::optional<std::string>& queue) {
-  CALLQ_STMT(s,
-             "SELECT queue, bucket_ms, offered, refused, answered, answered_in_sl, abandoned, "
-             "abandoned_in_sl, exited, handled, answered_wait_ms, handle_ms, longest_wait_ms "
-             "FROM stats_queue WHERE bucket_ms >= ?1 AND bucket_ms < ?2 AND "
-             "(?3 IS NULL OR queue = ?3)");
+// The primary keys start with the bucket (a period is one range); one queue or agent is read
+// through the index by name.
+Result<void> SqliteStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                           const std::optional<std::string>& queue,
+                                           Grouping<QueueFigures>& into) {
+  auto statement_ = queue ? statement(
+                                "SELECT queue, bucket_ms, offered, refused, answered, "
+                                "answered_in_sl, abandoned, abandoned_in_sl, exited, handled, "
+                                "answered_wait_ms, handle_ms, longest_wait_ms FROM stats_queue "
+                                "WHERE queue = ?3 AND bucket_ms >= ?1 AND bucket_ms < ?2")
+                          : statement(
+                                "SELECT queue, bucket_ms, offered, refused, answered, "
+                                "answered_in_sl, abandoned, abandoned_in_sl, exited, handled, "
+                                "answered_wait_ms, handle_ms, longest_wait_ms FROM stats_queue "
+                                "WHERE bucket_ms >= ?1 AND bucket_ms < ?2");
+  if (!statement_) {
+    return tl::unexpected(statement_.error());
+  }
+  Statement& s = **statement_;
   s.bind(1, fromMs).bind(2, toMs);
   if (queue) {
     s.bind(3, *queue);
   }
-  std::vector<std::tuple<std::string, std::int64_t, QueueFigures>> out;
   int rc = 0;
   while ((rc = s.step()) == SQLITE_ROW) {
     QueueFigures f;
@@ -594,57 +662,67 @@ SqliteStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
     f.answeredWaitMs = s.integer(10);
     f.handleMs = s.integer(11);
     f.longestWaitMs = s.integer(12);
-    out.emplace_back(s.text(0), s.integer(1), f);
+    into.at(s.textView(0), s.integer(1)).add(f);
   }
   if (rc != SQLITE_DONE) {
     return tl::unexpected(error("reading queue statistics"));
   }
-  return out;
+  return {};
 }
 
-Result<std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>>
-SqliteStore::readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
-                              const std::optional<std::string>& agent) {
-  CALLQ_STMT(s,
-             "SELECT agent, bucket_ms, answered, handled, no_answers, talk_ms, handle_ms, "
-             "logged_in_ms FROM stats_agent WHERE bucket_ms >= ?1 AND bucket_ms < ?2 AND "
-             "(?3 IS NULL OR agent = ?3)");
+Result<void> SqliteStore::readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                           const std::optional<std::string>& agent,
+                                           Grouping<AgentFigures>& into) {
+  auto figures = agent ? statement(
+                             "SELECT agent, bucket_ms, answered, handled, no_answers, talk_ms, "
+                             "handle_ms, logged_in_ms FROM stats_agent WHERE agent = ?3 AND "
+                             "bucket_ms >= ?1 AND bucket_ms < ?2")
+                       : statement(
+                             "SELECT agent, bucket_ms, answered, handled, no_answers, talk_ms, "
+                             "handle_ms, logged_in_ms FROM stats_agent WHERE bucket_ms >= ?1 AND "
+                             "bucket_ms < ?2");
+  if (!figures) {
+    return tl::unexpected(figures.error());
+  }
+  Statement& s = **figures;
   s.bind(1, fromMs).bind(2, toMs);
   if (agent) {
     s.bind(3, *agent);
   }
-  std::vector<std::tuple<std::string, std::int64_t, AgentFigures>> out;
-  int rc6 = 0;
-  while ((rc6 = s.step()) == SQLITE_ROW) {
-    AgentFigures f;
-    f.answered = static_cast<std::uint64_t>(s.integer(2));
-    f.handled = static_cast<std::uint64_t>(s.integer(3));
-    f.noAnswers = static_cast<std::uint64_t>(s.integer(4));
-    f.talkMs = s.integer(5);
-    f.handleMs = s.integer(6);
-    f.loggedInMs = s.integer(7);
-    out.emplace_back(s.text(0), s.integer(1), f);
+  int rc = 0;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    AgentFigures& f = into.at(s.textView(0), s.integer(1));
+    f.answered += static_cast<std::uint64_t>(s.integer(2));
+    f.handled += static_cast<std::uint64_t>(s.integer(3));
+    f.noAnswers += static_cast<std::uint64_t>(s.integer(4));
+    f.talkMs += s.integer(5);
+    f.handleMs += s.integer(6);
+    f.loggedInMs += s.integer(7);
   }
-  if (rc6 != SQLITE_DONE) {
+  if (rc != SQLITE_DONE) {
     return tl::unexpected(error("reading agent statistics"));
   }
-  CALLQ_STMT(w,
-             "SELECT agent, reason, bucket_ms, ms FROM stats_withdrawn WHERE bucket_ms >= ?1 "
-             "AND bucket_ms < ?2 AND (?3 IS NULL OR agent = ?3)");
+  auto withdrawn = agent ? statement(
+                               "SELECT agent, reason, bucket_ms, ms FROM stats_withdrawn WHERE "
+                               "agent = ?3 AND bucket_ms >= ?1 AND bucket_ms < ?2")
+                         : statement(
+                               "SELECT agent, reason, bucket_ms, ms FROM stats_withdrawn WHERE "
+                               "bucket_ms >= ?1 AND bucket_ms < ?2");
+  if (!withdrawn) {
+    return tl::unexpected(withdrawn.error());
+  }
+  Statement& w = **withdrawn;
   w.bind(1, fromMs).bind(2, toMs);
   if (agent) {
     w.bind(3, *agent);
   }
-  int rc7 = 0;
-  while ((rc7 = w.step()) == SQLITE_ROW) {
-    AgentFigures f;
-    f.withdrawnMs[w.text(1)] = w.integer(3);
-    out.emplace_back(w.text(0), w.integer(2), std::move(f));
+  while ((rc = w.step()) == SQLITE_ROW) {
+    into.at(w.textView(0), w.integer(2)).withdrawnMs[w.text(1)] += w.integer(3);
   }
-  if (rc7 != SQLITE_DONE) {
+  if (rc != SQLITE_DONE) {
     return tl::unexpected(error("reading withdrawn time"));
   }
-  return out;
+  return {};
 }
 
 Result<std::vector<ConfigEntry>> SqliteStore::readConfig() {

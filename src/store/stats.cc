@@ -270,41 +270,41 @@ std::int64_t intervalStart(Interval interval, std::int64_t ms, std::int64_t from
   return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
 }
 
-namespace {
-
-template <typename Figures, typename Row>
-std::vector<Row> group(const StatsQuery& q,
-                       const std::vector<std::tuple<std::string, std::int64_t, Figures>>& rows) {
-  std::map<std::pair<std::string, std::int64_t>, Figures> grouped;
+template <typename Figures>
+Figures& Grouping<Figures>::at(std::string_view name, std::int64_t bucket) {
   // Many rows share a bucket (one per queue or agent), and local time is costly: once each.
-  std::unordered_map<std::int64_t, std::int64_t> starts;
-  for (const auto& [name, bucket, figures] : rows) {
-    auto [it, added] = starts.try_emplace(bucket, 0);
-    if (added) {
-      it->second = intervalStart(q.interval, bucket, q.fromMs);
-    }
-    grouped[{name, it->second}].add(figures);
+  auto start = starts_.find(bucket);
+  if (start == starts_.end()) {
+    start = starts_.emplace(bucket, intervalStart(query_.interval, bucket, query_.fromMs)).first;
   }
+  auto named = byName_.find(name);
+  if (named == byName_.end()) {
+    named = byName_.emplace(std::string(name), std::map<std::int64_t, Figures>()).first;
+  }
+  return named->second[start->second];
+}
+
+template <typename Figures>
+template <typename Row>
+std::vector<Row> Grouping<Figures>::rows() && {
+  std::vector<std::string> names;
+  names.reserve(byName_.size());
+  for (const auto& [name, intervals] : byName_) {
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
   std::vector<Row> out;
-  out.reserve(grouped.size());
-  for (auto& [key, figures] : grouped) {
-    out.push_back(Row{key.first, key.second, std::move(figures)});
+  for (const std::string& name : names) {
+    for (auto& [start, figures] : byName_.find(name)->second) {
+      out.push_back(Row{name, start, std::move(figures)});
+    }
   }
   return out;
 }
 
-}  // namespace
-
-std::vector<QueueStatsRow> groupQueueRows(
-    const StatsQuery& q,
-    const std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>& rows) {
-  return group<QueueFigures, QueueStatsRow>(q, rows);
-}
-
-std::vector<AgentStatsRow> groupAgentRows(
-    const StatsQuery& q,
-    const std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>& rows) {
-  return group<AgentFigures, AgentStatsRow>(q, rows);
-}
+template class Grouping<QueueFigures>;
+template class Grouping<AgentFigures>;
+template std::vector<QueueStatsRow> Grouping<QueueFigures>::rows<QueueStatsRow>() &&;
+template std::vector<AgentStatsRow> Grouping<AgentFigures>::rows<AgentStatsRow>() &&;
 
 }  // namespace callq::store

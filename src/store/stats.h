@@ -21,7 +21,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -156,12 +157,26 @@ struct AgentStatsRow {
 std::int64_t intervalStart(Interval interval, std::int64_t ms, std::int64_t fromMs);
 std::optional<Interval> parseInterval(std::string_view text);  // "15min", "hour", "day", "total"
 
-// Groups bucket rows (any order) into the query's intervals, sorted by name then start.
-std::vector<QueueStatsRow> groupQueueRows(
-    const StatsQuery& q,
-    const std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>& rows);
-std::vector<AgentStatsRow> groupAgentRows(
-    const StatsQuery& q,
-    const std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>& rows);
+// Adds bucket figures into the query's intervals as a store reads them (a month of agents is
+// millions of buckets: they are not kept), then gives the rows sorted by name, then start.
+template <typename Figures>
+class Grouping {
+ public:
+  explicit Grouping(const StatsQuery& q) : query_(q) {}
+  // The figures of `name`'s interval holding `bucket`: add the bucket's to them.
+  Figures& at(std::string_view name, std::int64_t bucket);
+  // QueueStatsRow or AgentStatsRow.
+  template <typename Row>
+  std::vector<Row> rows() &&;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  StatsQuery query_;
+  std::unordered_map<std::int64_t, std::int64_t> starts_;  // bucket -> interval start
+  std::unordered_map<std::string, std::map<std::int64_t, Figures>, Hash, std::equal_to<>> byName_;
+};
 
 }  // namespace callq::store

@@ -86,18 +86,18 @@ StatsQuery aligned(StatsQuery q) {
 
 Result<std::vector<QueueStatsRow>> Store::queueStats(const StatsQuery& query) {
   const StatsQuery q = aligned(query);
-  auto rows = readQueueBuckets(q.fromMs, q.toMs, q.queue);
-  if (!rows) {
-    return tl::unexpected(rows.error());
+  Grouping<QueueFigures> grouping(q);
+  if (Result<void> ok = readQueueBuckets(q.fromMs, q.toMs, q.queue, grouping); !ok) {
+    return tl::unexpected(ok.error());
   }
-  return groupQueueRows(q, *rows);
+  return std::move(grouping).rows<QueueStatsRow>();
 }
 
 Result<std::vector<AgentStatsRow>> Store::agentStats(const StatsQuery& query) {
   const StatsQuery q = aligned(query);
-  auto rows = readAgentBuckets(q.fromMs, q.toMs, q.agent);
-  if (!rows) {
-    return tl::unexpected(rows.error());
+  Grouping<AgentFigures> grouping(q);
+  if (Result<void> ok = readAgentBuckets(q.fromMs, q.toMs, q.agent, grouping); !ok) {
+    return tl::unexpected(ok.error());
   }
   // Spans still open (an agent logged in or withdrawn now) count up to now, within the period.
   auto spans = readSpans();
@@ -113,10 +113,10 @@ Result<std::vector<AgentStatsRow>> Store::agentStats(const StatsQuery& query) {
     span.sinceMs = std::max(span.sinceMs, q.fromMs);
     addSpan(open, span, until);
   }
-  for (auto& [key, figures] : open) {
-    rows->emplace_back(key.first, key.second, std::move(figures));
+  for (const auto& [key, figures] : open) {
+    grouping.at(key.first, key.second).add(figures);
   }
-  return groupAgentRows(q, *rows);
+  return std::move(grouping).rows<AgentStatsRow>();
 }
 
 namespace internal {

@@ -71,11 +71,13 @@ class Store {
   virtual Result<std::vector<OpenCall>> readOpenCalls() = 0;
   virtual Result<std::uint64_t> readLastCallId() = 0;
   virtual Result<std::vector<Span>> readSpans() = 0;
-  // Bucket rows with fromMs <= bucket < toMs, of one queue / agent or all.
-  virtual Result<std::vector<std::tuple<std::string, std::int64_t, QueueFigures>>> readQueueBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& queue) = 0;
-  virtual Result<std::vector<std::tuple<std::string, std::int64_t, AgentFigures>>> readAgentBuckets(
-      std::int64_t fromMs, std::int64_t toMs, const std::optional<std::string>& agent) = 0;
+  // Adds the buckets with fromMs <= bucket < toMs, of one queue / agent or all, into `into`.
+  virtual Result<void> readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                        const std::optional<std::string>& queue,
+                                        Grouping<QueueFigures>& into) = 0;
+  virtual Result<void> readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
+                                        const std::optional<std::string>& agent,
+                                        Grouping<AgentFigures>& into) = 0;
   virtual Result<std::vector<ConfigEntry>> readConfig() = 0;
   virtual Result<void> writeConfig(const std::vector<ConfigEntry>& entries) = 0;
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "store/schema.h"
 #include "store/store.h"
 
 namespace callq::store {
@@ -456,6 +457,93 @@ TEST_P(StoreContract, WithdrawnAndLoggedInTimeSplitAcrossIntervalsAndRestarts) {
 }
 
 // Opening what is not a store is refused with the reason, and creates nothing.
+// A database made by schema version 1 (before the agent index by slots, WITHOUT ROWID tables
+// and partial indexes) is upgraded on opening, keeping its data and answering every query.
+TEST_P(StoreContract, AVersionOneDatabaseIsMigratedWithItsData) {
+  store_.reset();
+  const bool sqlite = GetParam() == "sqlite";
+  if (sqlite) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "sub");
+  } else {
+    emptyPostgres();
+  }
+  const auto dialect = sqlite ? internal::Dialect::kSqlite : internal::Dialect::kPostgres;
+  const std::string t = std::to_string(kT0);
+  sql(std::string("CREATE TABLE schema_version (version ") + (sqlite ? "INTEGER" : "BIGINT") +
+      " NOT NULL, applied_ms " + (sqlite ? "INTEGER" : "BIGINT") + " NOT NULL);" +
+      internal::schemaMigrations(dialect).at(0).sql + "INSERT INTO schema_version VALUES (1, 0);");
+  // Ids in three slots of SQLite's agent index.
+  sql("INSERT INTO events (id, time_ms, type, call_id, queue, agent, wait_ms, talk_ms) VALUES "
+      "(1, " +
+      t +
+      ", 'ENTERQUEUE', 1, 'sales', NULL, 0, 0), "
+      "(5000, " +
+      t +
+      " + 60000, 'CONNECT', 1, 'sales', 'alice', 60000, 0), "
+      "(9000, " +
+      t +
+      " + 180000, 'COMPLETECALLER', 1, 'sales', 'alice', 60000, 120000), "
+      "(9001, " +
+      t +
+      " + 190000, 'ENTERQUEUE', 2, 'sales', NULL, 0, 0);"
+      "INSERT INTO open_calls (call_id, queue, entered_ms) VALUES (2, 'sales', " +
+      t +
+      " + 190000);"
+      "INSERT INTO agent_state VALUES ('bob', 'withdrawn', 'lunch', " +
+      t +
+      ", 0);"
+      "INSERT INTO member_state VALUES ('bob', 'sales', 1, 0, 0, 0);"
+      "INSERT INTO stats_queue VALUES ('sales', " +
+      t +
+      ", 2, 0, 1, 0, 0, 0, 0, 1, 60000, "
+      "130000, 60000);"
+      "INSERT INTO stats_agent VALUES ('alice', " +
+      t +
+      ", 1, 1, 0, 120000, 130000, 0);"
+      "INSERT INTO stats_withdrawn VALUES ('bob', 'lunch', " +
+      t + ", 300000);" + (sqlite ? "" : "ALTER TABLE events ALTER COLUMN id RESTART WITH 9002;"));
+  reopen();
+
+  EventFilter alice;
+  alice.agent = "alice";
+  EXPECT_EQ(ids(query(alice)), (std::vector<std::int64_t>{5000, 9000}));
+  alice.fromMs = kT0 + 100'000;
+  EXPECT_EQ(ids(query(alice)), (std::vector<std::int64_t>{9000}));
+  EXPECT_EQ(ids(query({})), (std::vector<std::int64_t>{1, 5000, 9000, 9001}));
+  auto open = store_->openCalls();
+  ASSERT_TRUE(open.has_value());
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ(open->front().call, 2u);
+  auto agents = store_->agentStates();
+  ASSERT_TRUE(agents.has_value());
+  EXPECT_EQ(*agents, (std::vector<AgentStateRecord>{
+                         {"bob", "withdrawn", "lunch", kT0, 0, {{"sales", true, 0, 0, 0}}}}));
+  StatsQuery q;
+  q.fromMs = kT0;
+  q.toMs = kT0 + 3'600'000;
+  q.nowMs = q.toMs;
+  auto queues = store_->queueStats(q);
+  ASSERT_TRUE(queues.has_value());
+  ASSERT_EQ(queues->size(), 1u);
+  EXPECT_EQ(queues->front().figures.answered, 1u);
+  EXPECT_EQ(queues->front().figures.handleMs, 130'000);
+  auto agentRows = store_->agentStats(q);
+  ASSERT_TRUE(agentRows.has_value());
+  ASSERT_EQ(agentRows->size(), 2u);
+  EXPECT_EQ(agentRows->at(0).figures.talkMs, 120'000);
+  EXPECT_EQ(agentRows->at(1).figures.withdrawnMs,
+            (std::map<std::string, std::int64_t>{{"lunch", 300'000}}));
+
+  // New events carry on after the old ones, and the agent's are found with them.
+  append({event(kT0 + 200'000, "CONNECT", 2, "sales", "alice")});
+  alice.fromMs.reset();
+  const std::vector<EventRecord> all = query(alice);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_GT(all[2].id, 9001);
+  EXPECT_EQ(all[2].type, "CONNECT");
+}
+
 TEST(StoreOpen, BadUrlsAndFilesAreRefusedClearly) {
   auto http = Store::open("http://example.com/db");
   ASSERT_FALSE(http.has_value());

@@ -91,7 +91,7 @@ TEST_F(WriterTest, TheWriteAheadLogStaysBounded) {
   }
   const std::uintmax_t db = std::filesystem::file_size(dir_ / "callq.db");
   // Without checkpoints the WAL would hold every page of the database.
-  EXPECT_GT(db, 120u << 20) << "1,000,000 events should take over 120 MB";
+  EXPECT_GT(db, 100u << 20) << "1,000,000 events should take over 100 MB";
   EXPECT_LT(largest, 96u << 20) << "the WAL grew to " << largest << " bytes (database " << db
                                 << ")";
 }
