@@ -32,6 +32,9 @@ Command addErlangCommand(CLI::App& app);
 // TOML (exit 1 if it has none yet).
 Command addExportConfigCommand(CLI::App& app);
 
+// `callq hash-password` (password on standard input): the Argon2id hash for [[manager]].
+Command addHashPasswordCommand(CLI::App& app);
+
 // `callq report [--store URL] [--period P | --from T --to T] [--type E,...] [--queue Q] ...`:
 // events from the store as CSV or queue_log, or statistics (--stats queue|agent) as CSV.
 Command addReportCommand(CLI::App& app);

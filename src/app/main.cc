@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
       callq::app::addCheckCommand(cli),        callq::app::addErlangCommand(cli),
       callq::app::addExportConfigCommand(cli), callq::app::addReportCommand(cli),
       callq::app::addServeCommand(cli),        callq::app::addSimulateCommand(cli),
-      callq::app::addVersionCommand(cli),
+      callq::app::addVersionCommand(cli),      callq::app::addHashPasswordCommand(cli),
   };
   CLI11_PARSE(cli, argc, argv);
   for (const callq::app::Command& command : commands) {

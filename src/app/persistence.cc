@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "config/config_writer.h"
@@ -60,6 +61,19 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
     *note = "configuration: the file seeded the empty database";
     return {};
   }
+  // A database seeded before console accounts existed takes the file's managers.
+  const bool storedManagers = std::any_of(stored->begin(), stored->end(),
+                                          [](const auto& e) { return e.kind == "manager"; });
+  if (!storedManagers && !config.managers.empty()) {
+    for (const store::ConfigEntry& e : fromFile) {
+      if (e.kind == "manager") {
+        stored->push_back(e);
+      }
+    }
+    if (Result<void> ok = store.replaceConfig(*stored); !ok) {
+      return ok;
+    }
+  }
   const std::string where = store.describe() + " (configuration)";
   Result<config::ServerConfig> parsed =
       config::parseServerConfig(config::entriesToToml(fromStoreEntries(*stored)), where, "");
@@ -69,6 +83,7 @@ Result<void> useStoredConfig(store::Store& store, config::ServerConfig& config, 
   config.engine = std::move(parsed->engine);
   config.agentPasswords = std::move(parsed->agentPasswords);
   config.music = std::move(parsed->music);
+  config.managers = std::move(parsed->managers);
   *note = toStoreEntries(config) == fromFile
               ? "configuration: from the database (the same as the file's)"
               : "configuration: from the database, which differs from the file's queues, "
@@ -200,6 +215,9 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   if (eventsCopy_.is_open()) {
     options.onCommitted = [this](const std::vector<store::EventRecord>& events) {
       copyEvents(events);
+      if (onCommitted_) {
+        onCommitted_(events);
+      }
     };
   }
   writer_ = std::make_unique<store::StoreWriter>(std::move(store_), std::move(options));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,11 @@ class Persistence {
   // Also append every committed event to `path`, one JSON object per line
   // (store::appendJsonLine), from the store thread. Before restore().
   Result<void> copyEventsTo(const std::string& path);
+  // Also hands each committed batch to `f`, on the store thread (the API's live stream). Before
+  // restore().
+  void onCommitted(std::function<void(const std::vector<store::EventRecord>&)> f) {
+    onCommitted_ = std::move(f);
+  }
 
   // Before the first input: the agents' durable state and round-robin positions back into the
   // engine, and a SERVERRESTART for every visit the store still has open. Returns the last call
@@ -65,6 +71,7 @@ class Persistence {
   void copyEvents(const std::vector<store::EventRecord>& events);  // to --events, if asked
 
   std::unique_ptr<store::Store> store_;  // until restore() hands it to the writer
+  std::function<void(const std::vector<store::EventRecord>&)> onCommitted_;
   std::unique_ptr<store::StoreWriter> writer_;
   std::string description_;
   std::ofstream eventsCopy_;  // written on the store thread only

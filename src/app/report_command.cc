@@ -15,6 +15,7 @@
 
 #include "app/commands.h"
 #include "app/persistence.h"
+#include "app/report_query.h"
 #include "core/event.h"
 #include "store/report_format.h"
 #include "store/store.h"
@@ -40,48 +41,12 @@ struct ReportArgs {
   std::string output;
 };
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// Every name core::eventName knows, for checking --type.
-std::set<std::string> eventTypeNames() {
-  std::set<std::string> names;
-  for (std::size_t t = 0; t < core::kEventTypeCount; ++t) {
-    names.emplace(core::eventName(static_cast<core::EventType>(t)));
-  }
-  return names;
-}
-
 // The period: a preset, or --from/--to (either may be left out: the beginning, now).
 Result<std::pair<std::int64_t, std::int64_t>> periodOf(const ReportArgs& args) {
-  if (!args.period.empty()) {
-    if (!args.from.empty() || !args.to.empty()) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "--period and --from/--to: give one or the other");
-    }
-    return store::periodRange(args.period, nowMs());
-  }
-  std::pair<std::int64_t, std::int64_t> range{std::numeric_limits<std::int64_t>::min(),
-                                              nowMs() + 1};
-  if (!args.from.empty()) {
-    Result<std::int64_t> from = store::parseTime(args.from);
-    if (!from) {
-      return makeError(ErrorCode::kInvalidArgument, "--from: " + from.error().message);
-    }
-    range.first = *from;
-  }
-  if (!args.to.empty()) {
-    Result<std::int64_t> to = store::parseTime(args.to);
-    if (!to) {
-      return makeError(ErrorCode::kInvalidArgument, "--to: " + to.error().message);
-    }
-    range.second = *to;
-  }
-  if (range.second <= range.first) {
-    return makeError(ErrorCode::kInvalidArgument, "--to must be after --from");
+  std::string field;
+  auto range = reportPeriod(args.period, args.from, args.to, &field);
+  if (!range) {
+    return makeError(ErrorCode::kInvalidArgument, "--" + field + ": " + range.error().message);
   }
   return range;
 }

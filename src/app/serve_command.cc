@@ -14,12 +14,15 @@
 #include <string>
 #include <thread>
 
+#include "api/api_server.h"
+#include "app/api_backend.h"
 #include "app/commands.h"
 #include "app/persistence.h"
 #include "config/server_config.h"
 #include "media/media_server.h"
 #include "runtime/runtime.h"
 #include "sip/sip_server.h"
+#include "store/report_format.h"
 
 namespace callq::app {
 namespace {
@@ -31,6 +34,7 @@ struct ServeArgs {
   std::string eventsPath;
   std::string storeUrl;  // overrides [store] url
   std::string rtpPorts;  // "first-last", overrides [sip] rtp_ports
+  int apiPort = 0;       // overrides [api] port
 };
 
 // sip::MediaPort on media::MediaServer: hold audio per queue, the prompts, and the reports of
@@ -69,6 +73,8 @@ class MediaAdapter final : public sip::MediaPort {
 };
 
 std::atomic<sip::SipServer*> gServer{nullptr};
+// The API while it runs: the store thread publishes committed events to its stream.
+std::atomic<api::ApiServer*> gApi{nullptr};
 
 void onSignal(int) {
   if (sip::SipServer* s = gServer.load()) {
@@ -132,6 +138,22 @@ int runServe(const ServeArgs& args) {
       return 1;
     }
   }
+
+  if (args.apiPort != 0) {
+    cfg.api.port = static_cast<std::uint16_t>(args.apiPort);
+  }
+  (*persistence)->onCommitted([](const std::vector<store::EventRecord>& events) {
+    api::ApiServer* api = gApi.load();
+    if (api == nullptr || !api->hasListeners()) {
+      return;
+    }
+    for (const store::EventRecord& e : events) {
+      std::string line;
+      store::appendJsonLine(line, e);
+      line.pop_back();
+      api->publish(api::LiveEvent{e.queue, e.agent, std::move(line)});
+    }
+  });
 
   core::EngineOptions engineOptions;
   engineOptions.initiallyRegistered = false;
@@ -210,9 +232,33 @@ int runServe(const ServeArgs& args) {
     fmt::print(stderr, "{}\n", server.error().message);
     return 1;
   }
+  std::map<std::string, std::string> passwords;
+  for (std::size_t i = 0; i < engineConfig.agents.size() && i < cfg.agentPasswords.size(); ++i) {
+    passwords[engineConfig.agents[i].id] = cfg.agentPasswords[i];
+  }
+  sip::SipServer* sipServer = server->get();
+  ApiBackend backend(
+      cfg.store.url, std::move(passwords),
+      [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime);
+  api::ApiOptions apiOptions;
+  apiOptions.address = cfg.api.address;
+  apiOptions.port = cfg.api.port;
+  apiOptions.webRoot = cfg.api.webRoot;
+  for (const config::ManagerAccount& m : cfg.managers) {
+    apiOptions.managers.push_back(api::Manager{m.name, m.passwordHash});
+  }
+  Result<std::unique_ptr<api::ApiServer>> apiServer = api::ApiServer::start(apiOptions, backend);
+  if (!apiServer) {
+    fmt::print(stderr, "{}\n", apiServer.error().message);
+    return 1;
+  }
+  gApi = apiServer->get();
   gServer = server->get();
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
+  spdlog::info("api and console on http://{}:{}/ ({} manager account{})", cfg.api.address,
+               (*apiServer)->port(), apiOptions.managers.size(),
+               apiOptions.managers.size() == 1 ? "" : "s");
   spdlog::info("callq serving {} on sip:{}:{} (UDP and TCP), RTP ports {}-{}", args.config,
                cfg.sip.address, cfg.sip.port, cfg.sip.rtpMin, cfg.sip.rtpMax);
   (*server)->run();
@@ -223,6 +269,9 @@ int runServe(const ServeArgs& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const store::StoreWriter::Counters stored = (*persistence)->stop();
+  // After the store thread: it publishes to the API until it stops.
+  gApi = nullptr;
+  (*apiServer)->stop();
   spdlog::log(stored.dropped > 0 ? spdlog::level::err : spdlog::level::info,
               "store: {} events written in {} transactions ({} failed and retried), {} lost, "
               "longest wait to commit {} ms",
@@ -247,6 +296,8 @@ Command addServeCommand(CLI::App& app) {
   cli->add_option(
       "--store", args->storeUrl,
       "Database: a SQLite file or postgresql://... ([store] url, default var/callq.db)");
+  cli->add_option("--api-port", args->apiPort, "HTTP port of the API and console ([api] port)")
+      ->check(CLI::Range(1, 65535));
   cli->add_option("--events", args->eventsPath,
                   "Append every event to this file, one JSON object per line");
   return {cli, [args] { return runServe(*args); }};

@@ -28,8 +28,8 @@ using internal::TableReader;
 
 // [sip], [music] and [store] are the server's (server_config.cc reads them); other readers let
 // them be.
-constexpr std::array<std::string_view, 6> kRootKeys{
-    "withdraw_reasons", "agent", "queue", "sip", "music", "store"};
+constexpr std::array<std::string_view, 8> kRootKeys{
+    "withdraw_reasons", "agent", "queue", "sip", "music", "store", "api", "manager"};
 constexpr std::array<std::string_view, 4> kAgentKeys{"id", "name", "extension", "password"};
 
 struct AgentLines {

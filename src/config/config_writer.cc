@@ -14,6 +14,7 @@ constexpr std::string_view kSettings = "settings";
 constexpr std::string_view kMusic = "music";
 constexpr std::string_view kAgent = "agent";
 constexpr std::string_view kQueue = "queue";
+constexpr std::string_view kManager = "manager";
 
 // A TOML basic string. TOML requires escaping '"', '\' and the control characters U+0000-U+001F
 // and U+007F; every other byte is kept, so UTF-8 stays readable.
@@ -213,7 +214,7 @@ std::string withdrawReasonsBody(const std::vector<std::string>& reasons) {
 
 // Settings first (root keys must precede every table), then the tables in the files' order.
 int kindRank(std::string_view kind) {
-  constexpr std::array<std::string_view, 4> kOrder{kSettings, kMusic, kAgent, kQueue};
+  constexpr std::array<std::string_view, 5> kOrder{kSettings, kMusic, kManager, kAgent, kQueue};
   const auto it = std::find(kOrder.begin(), kOrder.end(), kind);
   return static_cast<int>(std::distance(kOrder.begin(), it));  // unknown kinds last
 }
@@ -254,6 +255,21 @@ std::string toToml(const StoreSettings& store) {
   return out.empty() ? out : "[store]\n" + out;
 }
 
+std::string toToml(const ApiSettings& api) {
+  const ApiSettings defaults{};
+  std::string out;
+  if (api.address != defaults.address) {
+    put(out, "address", quote(api.address));
+  }
+  if (api.port != defaults.port) {
+    put(out, "port", std::to_string(api.port));
+  }
+  if (!api.webRoot.empty()) {
+    put(out, "web_root", quote(api.webRoot));  // resolved when read: absolute or as given
+  }
+  return out.empty() ? out : "[api]\n" + out;
+}
+
 std::vector<ConfigEntryText> toEntries(const ServerConfig& config) {
   std::vector<ConfigEntryText> entries;
   entries.push_back({std::string(kSettings), "withdraw_reasons", 0,
@@ -263,6 +279,13 @@ std::vector<ConfigEntryText> toEntries(const ServerConfig& config) {
     std::string body;
     put(body, keyText(name), quote(path));
     entries.push_back({std::string(kMusic), name, position++, std::move(body)});
+  }
+  for (std::size_t i = 0; i < config.managers.size(); ++i) {
+    std::string body;
+    put(body, "name", quote(config.managers[i].name));
+    put(body, "password_hash", quote(config.managers[i].passwordHash));
+    entries.push_back({std::string(kManager), config.managers[i].name, static_cast<std::int64_t>(i),
+                       std::move(body)});
   }
   const std::vector<core::AgentConfig>& agents = config.engine.agents;
   for (std::size_t i = 0; i < agents.size(); ++i) {
@@ -320,9 +343,12 @@ std::string toToml(const ServerConfig& config, bool withServerTables) {
   }
   std::string serverTables;
   if (withServerTables) {
-    const std::string sip = toToml(config.sip);
-    const std::string store = toToml(config.store);
-    serverTables = sip + (sip.empty() || store.empty() ? "" : "\n") + store;
+    for (const std::string& table :
+         {toToml(config.sip), toToml(config.store), toToml(config.api)}) {
+      if (!table.empty()) {
+        serverTables += (serverTables.empty() ? "" : "\n") + table;
+      }
+    }
   }
   return entriesToToml(entries, serverTables);
 }

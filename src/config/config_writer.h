@@ -59,6 +59,7 @@ std::vector<ConfigEntryText> toEntries(const ServerConfig& config);
 std::string toToml(const SipSettings& sip);
 // The [store] table, in the same way.
 std::string toToml(const StoreSettings& store);
+std::string toToml(const ApiSettings& api);
 
 // The TOML document of `entries`, in any order: settings bodies at the root (by position), then
 // `sipToml` verbatim, then [music], the [[agent]] and the [[queue]] tables, each kind by position.

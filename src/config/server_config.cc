@@ -182,6 +182,80 @@ void readStore(const toml::table& root, StoreSettings& store, Diagnostics& diag)
   }
 }
 
+void readApi(const toml::table& root, const std::string& baseDir, ApiSettings& api,
+             Diagnostics& diag) {
+  const toml::node* node = root.get("api");
+  if (node == nullptr) {
+    return;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    diag.report(internal::lineOf(*node), "api: expected a table ([api])");
+    return;
+  }
+  TableReader r(*table, "api", diag);
+  r.rejectUnknownKeys(std::array<std::string_view, 3>{"address", "port", "web_root"});
+  if (std::optional<std::string> address = r.string("address")) {
+    if (address->empty()) {
+      r.fail("address", "must not be empty");
+    } else {
+      api.address = *address;
+    }
+  }
+  api.port = static_cast<std::uint16_t>(r.integer("port", 1, 65535).value_or(api.port));
+  if (std::optional<std::string> root_ = r.string("web_root")) {
+    const std::filesystem::path path =
+        std::filesystem::path(*root_).is_absolute() || baseDir.empty()
+            ? std::filesystem::path(*root_)
+            : std::filesystem::path(baseDir) / *root_;
+    api.webRoot = path.lexically_normal().string();
+  }
+}
+
+void readManagers(const toml::table& root, ServerConfig& out, Diagnostics& diag) {
+  const toml::node* node = root.get("manager");
+  if (node == nullptr) {
+    return;
+  }
+  const toml::array* managers = node->as_array();
+  if (managers == nullptr) {
+    diag.report(internal::lineOf(*node), "manager: expected tables ([[manager]])");
+    return;
+  }
+  for (const toml::node& item : *managers) {
+    const toml::table* table = item.as_table();
+    if (table == nullptr) {
+      diag.report(internal::lineOf(item), "manager: expected a table ([[manager]])");
+      continue;
+    }
+    TableReader r(*table, "manager", diag);
+    r.rejectUnknownKeys(std::array<std::string_view, 2>{"name", "password_hash"});
+    ManagerAccount m;
+    m.name = r.string("name").value_or("");
+    m.passwordHash = r.string("password_hash").value_or("");
+    if (m.name.empty()) {
+      r.fail("name", "is required and must not be empty");
+      continue;
+    }
+    for (const ManagerAccount& other : out.managers) {
+      if (other.name == m.name) {
+        r.fail("name", "'" + m.name + "' is given twice");
+      }
+    }
+    for (const core::AgentConfig& a : out.engine.agents) {
+      if (a.id == m.name) {
+        r.fail("name", "'" + m.name + "' is an agent's id too (both sign in by name)");
+      }
+    }
+    if (!m.passwordHash.starts_with("$argon2id$") && !m.passwordHash.starts_with("$argon2i$")) {
+      r.fail("password_hash",
+             "expected an Argon2 hash (\"$argon2id$...\"): make one with `callq hash-password`");
+      continue;
+    }
+    out.managers.push_back(std::move(m));
+  }
+}
+
 }  // namespace
 
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& sourceName,
@@ -197,6 +271,8 @@ Result<ServerConfig> parseServerConfig(std::string_view text, const std::string&
         Diagnostics diag(sourceName);
         readSip(table, out.sip, diag);
         readStore(table, out.store, diag);
+        readApi(table, baseDir, out.api, diag);
+        readManagers(table, out, diag);
         readMusic(table, baseDir, out, diag);
         readPasswords(table, out, diag);
         if (!diag.failed()) {

@@ -9,6 +9,13 @@
 //   [store]
 //   url = "var/callq.db"       # SQLite file (relative to the working directory), or
 //                              # "postgresql://user:password@host:5432/callq"
+//   [api]
+//   address = "127.0.0.1"      # the HTTP API and console (docs/api.md)
+//   port = 8080
+//   web_root = "../web/dist"   # the console's files (relative to the configuration file)
+//   [[manager]]                # a console account with every right
+//   name = "admin"
+//   password_hash = "$argon2id$..."   # `callq hash-password`
 //   [music]
 //   default = "music/hold.wav" # class name = audio file (relative to the configuration file)
 //   [[agent]] ... password = "..."   # digest password of the agent's SIP account
@@ -40,10 +47,23 @@ struct StoreSettings {
   std::string url = "var/callq.db";
 };
 
+struct ApiSettings {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string webRoot;  // resolved; empty: no console files
+};
+
+struct ManagerAccount {
+  std::string name;
+  std::string passwordHash;  // Argon2id, as libsodium's crypto_pwhash_str writes it
+};
+
 struct ServerConfig {
   core::Config engine;
   SipSettings sip;
   StoreSettings store;
+  ApiSettings api;
+  std::vector<ManagerAccount> managers;
   std::vector<std::string> agentPasswords;   // by agent index; empty: the agent cannot register
   std::map<std::string, std::string> music;  // class -> audio file path (resolved)
 };
