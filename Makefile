@@ -34,6 +34,7 @@ test-sanitize: deps
 run: build
 	./$(BUILD)/callq check config/demo.toml
 	mkdir -p var
+	@echo "API: http://127.0.0.1:8080/api/v1 (docs/api.md; sign in as manager / demo, or an agent: alice / demo201, ...). The web console is not built yet."
 	./$(BUILD)/callq serve config/demo.toml --store var/callq.db --events var/events.jsonl
 
 bench-core: build

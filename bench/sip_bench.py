@@ -26,6 +26,7 @@ import argparse
 import math
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,6 +42,13 @@ OUTPUTS = ("bench.toml", "agents.csv", "tone.ul", "callq.log", "events.jsonl", "
            "agents_screen.log", "caller_stat.csv", "caller_errors.log", "callq.db", "callq.db-wal",
            "callq.db-shm")
 
+
+
+def free_tcp_port():
+    """A free port for the server's API (8080 may be taken)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 def write_config(path, agents):
     lines = [
@@ -157,7 +165,7 @@ def run_once(args, rate, out):
     server_log = open(out / "callq.log", "w")
     server = subprocess.Popen(
         [args.callq, "serve", str(config), "--events", str(out / "events.jsonl"),
-         "--store", str(out / "callq.db")],
+         "--store", str(out / "callq.db"), "--api-port", str(free_tcp_port())],
         stdout=server_log,
         stderr=subprocess.STDOUT,
     )

@@ -102,7 +102,7 @@ std::vector<ErrorCase> structureCases() {
            kQueueKeys},
       {"UnknownTopLevelKey", "withdraw_reasons = []\n[[queues]]\nname = \"sales\"\n",
        "t.toml:2: unknown key 'queues' (did you mean 'queue'?); allowed keys: withdraw_reasons, "
-       "agent, queue, sip, music, store"},
+       "agent, queue, sip, music, store, api, manager"},
       {"UnknownAgentKey", "[[agent]]\nid = \"alice\"\nexten = \"201\"\n",
        "t.toml:3: agent 'alice': unknown key 'exten' (did you mean 'extension'?); allowed keys: "
        "id, name, extension, password"},

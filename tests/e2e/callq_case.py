@@ -48,21 +48,23 @@ password = "pw204"
 
 
 class CallqCase(harness.E2ETestCase):
-    def serve(self, queues, extra="", store=None, name="callq"):
+    def serve(self, queues, extra="", store=None, name="callq", head=""):
         """Starts callq on `queues` (TOML) with its own database in the work dir (or `store`).
         A second server in one test (a restart) takes another `name`: its log and events file
-        are <name>.out and <name>.events.jsonl."""
+        are <name>.out and <name>.events.jsonl. `head` goes before every table (top-level keys)."""
         self.sip_port = harness.free_port("both")
         rtp = harness.free_port("udp", span=200)
         self.store = store or self.path("callq.db")
         self.registrar = f"127.0.0.1:{self.sip_port}"
         config = self.path("callq.toml")
         with open(config, "w") as f:
-            f.write(f'[sip]\naddress = "127.0.0.1"\nport = {self.sip_port}\nrealm = "callq"\n'
+            f.write(f'{head}\n[sip]\naddress = "127.0.0.1"\nport = {self.sip_port}\nrealm = "callq"\n'
                     f"rtp_ports = [{rtp}, {rtp + 199}]\n{extra}\n{AGENTS}\n{queues}\n")
         self.events_path = self.path("events.jsonl" if name == "callq" else f"{name}.events.jsonl")
+        self.api_port = harness.free_port("tcp")  # tests run side by side: not the default 8080
         self.server = self.start(name, [CALLQ_BIN, "serve", config, "--events", self.events_path,
-                                           "--store", self.store], merge_stderr=True)
+                                           "--store", self.store, "--api-port", str(self.api_port)],
+                                 merge_stderr=True)
         harness.wait_for_line(self.server.out_path, r"callq serving", proc=self.server)
         self.events = harness.EventTail(self.events_path, proc=self.server)
         self.stopped = False

@@ -1,0 +1,324 @@
+"""End to end: the HTTP API and live stream of `callq serve` (docs/api.md), over real sockets,
+with real SIP phones (Net::SIP) where calls are involved. Every refusal is checked to change
+nothing."""
+
+import base64
+import http.client
+import json
+import os
+import socket
+import struct
+import subprocess
+import time
+import urllib.parse
+
+import callq_case
+import harness
+
+QUEUES = """
+[[queue]]
+name = "sales"
+extension = "600"
+strategy = "ring-all"
+members = [{ agent = "alice", static = true }, { agent = "bob" }]
+
+[[queue]]
+name = "support"
+extension = "601"
+members = [{ agent = "carol" }, { agent = "dave", static = true }]
+"""
+
+_HASH = None
+
+
+def manager_hash():
+    """The Argon2id hash of "boss-pw", made by `callq hash-password` (once)."""
+    global _HASH
+    if _HASH is None:
+        _HASH = subprocess.run([callq_case.CALLQ_BIN, "hash-password"], input="boss-pw\n",
+                               capture_output=True, text=True, check=True).stdout.strip()
+    return _HASH
+
+
+class WebSocket:
+    """A minimal RFC 6455 client (text frames in, close out): enough to read the stream."""
+
+    def __init__(self, port, path):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                          .encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                break
+            head += chunk
+        self.status = int(head.split(b" ", 2)[1]) if head else 0
+        self.buffer = b""
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("stream closed")
+            self.buffer += chunk
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def message(self, timeout=10):
+        """The next text message as JSON, or None after `timeout` seconds."""
+        self.sock.settimeout(timeout)
+        try:
+            b0, b1 = self._read(2)
+        except socket.timeout:
+            return None
+        length = b1 & 0x7F
+        if length == 126:
+            length = struct.unpack(">H", self._read(2))[0]
+        elif length == 127:
+            length = struct.unpack(">Q", self._read(8))[0]
+        payload = self._read(length)
+        if b0 & 0x0F == 8:
+            raise EOFError("close frame")
+        return json.loads(payload)
+
+    def until(self, timeout=15, **fields):
+        """Messages until one has all `fields`; returns it (fails on timeout)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = self.message(timeout=max(0.1, deadline - time.time()))
+            if m is not None and all(m.get(k) == v for k, v in fields.items()):
+                return m
+        raise AssertionError(f"no stream message with {fields} in {timeout} s")
+
+    def close(self):
+        self.sock.close()
+
+
+class ApiCase(callq_case.CallqCase):
+    def serve_api(self):
+        extra = f"[[manager]]\nname = \"boss\"\npassword_hash = \"{manager_hash()}\"\n"
+        self.serve(QUEUES, extra=extra, head='withdraw_reasons = ["lunch"]')
+
+    def call(self, method, path, token=None, body=None, raw=None, headers=None):
+        """(status, parsed JSON or text, response headers)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.api_port, timeout=15)
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        text = r.read().decode()
+        conn.close()
+        ctype = r.getheader("Content-Type", "")
+        return r.status, (json.loads(text) if ctype.startswith("application/json") else text), r
+
+    def login(self, name, password):
+        status, body, _ = self.call("POST", "/api/v1/login", body={"name": name,
+                                                                    "password": password})
+        self.assertEqual(status, 200, body)
+        return body["token"]
+
+    def refused(self, status, field, method, path, token, body=None):
+        """Asserts the request is refused with `status` naming `field` (None: no field)."""
+        got, reply, _ = self.call(method, path, token, body)
+        self.assertEqual(got, status, reply)
+        self.assertEqual(reply["error"].get("field"), field, reply)
+        self.assertTrue(reply["error"]["reason"])
+        return reply
+
+
+class Auth(ApiCase):
+    def test_sign_in_tokens_cookies_and_refusals(self):
+        self.serve_api()
+        status, body, _ = self.call("POST", "/api/v1/login", body={"name": "boss",
+                                                                    "password": "nope"})
+        self.assertEqual((status, body["error"]["reason"]), (401, "wrong name or password"))
+        status, body, _ = self.call("POST", "/api/v1/login", raw="name=boss")
+        self.assertEqual(status, 400, body)
+        status, body, _ = self.call("POST", "/api/v1/login", body={"name": "alice",
+                                                                    "password": "pw202"})
+        self.assertEqual(status, 401, body)
+
+        self.refused(401, None, "GET", "/api/v1/queues", None)
+        self.refused(401, None, "GET", "/api/v1/queues", "0" * 64)
+
+        boss = self.login("boss", "boss-pw")
+        self.assertEqual(self.call("GET", "/api/v1/me", boss)[1], {"name": "boss",
+                                                                   "role": "manager"})
+        status, body, r = self.call("POST", "/api/v1/login", body={"name": "alice",
+                                                                    "password": "pw201"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["role"], body["agent"]), ("agent", "alice"))
+        cookie = r.getheader("Set-Cookie")
+        self.assertIn("HttpOnly", cookie)
+        # The console sends the cookie instead of the header.
+        status, me, _ = self.call("GET", "/api/v1/me",
+                                  headers={"Cookie": "theme=dark; " + cookie.split(";")[0]})
+        self.assertEqual((status, me["name"]), (200, "alice"))
+
+        self.assertEqual(self.call("POST", "/api/v1/logout", boss)[0], 200)
+        self.refused(401, None, "GET", "/api/v1/me", boss)
+        self.refused(404, None, "GET", "/api/v1/nothing", body["token"])
+
+
+class State(ApiCase):
+    def test_managers_see_everything_and_agents_only_themselves(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        bob = self.login("bob", "pw202")
+        queues = self.call("GET", "/api/v1/queues", boss)[1]["queues"]
+        self.assertEqual([q["name"] for q in queues], ["sales", "support"])
+        sales = queues[0]
+        self.assertEqual((sales["extension"], sales["login_code"], sales["logout_code"]),
+                         ("600", "*41600", "*42600"))
+        self.assertEqual([(m["agent"], m["static"], m["logged_in"]) for m in sales["members"]],
+                         [("alice", True, True), ("bob", False, False)])
+        self.assertEqual([q["name"] for q in self.call("GET", "/api/v1/queues", bob)[1]["queues"]],
+                         ["sales"])
+        self.refused(404, "queue", "GET", "/api/v1/queues/support", bob)
+        agents = self.call("GET", "/api/v1/agents", bob)[1]["agents"]
+        self.assertEqual([a["id"] for a in agents], ["bob"])
+        self.refused(403, "agent", "GET", "/api/v1/agents/alice", bob)
+        self.assertEqual(len(self.call("GET", "/api/v1/agents", boss)[1]["agents"]), 4)
+        self.assertEqual(self.call("GET", "/api/v1/reasons", bob)[1], {"reasons": ["lunch"]})
+
+    def test_presence_and_logins_take_effect_and_wrong_ones_change_nothing(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        bob = self.login("bob", "pw202")
+        status, agent, _ = self.call("PUT", "/api/v1/queues/sales/members/bob", bob)
+        self.assertEqual(status, 200, agent)
+        self.assertEqual(agent["queues"], [{"queue": "sales", "static": False, "level": 0,
+                                            "logged_in": True}])
+        self.events.wait(event="ADDMEMBER", agent="bob", queue="sales")
+        sales = self.call("GET", "/api/v1/queues/sales", boss)[1]
+        self.assertTrue(sales["members"][1]["logged_in"])
+
+        # Refusals: each names the field, and none adds an event.
+        self.refused(403, "agent", "PUT", "/api/v1/queues/support/members/carol", bob)
+        self.refused(404, "queue", "PUT", "/api/v1/queues/nope/members/bob", boss)
+        self.refused(404, "agent", "PUT", "/api/v1/queues/support/members/bob", boss)
+        self.refused(409, "agent", "DELETE", "/api/v1/queues/sales/members/alice", boss)
+        self.refused(400, "presence", "PUT", "/api/v1/agents/bob/presence", bob,
+                     {"presence": "asleep"})
+        self.refused(400, "reason", "PUT", "/api/v1/agents/bob/presence", bob,
+                     {"presence": "withdrawn"})
+        self.refused(400, "reason", "PUT", "/api/v1/agents/bob/presence", bob,
+                     {"presence": "withdrawn", "reason": "nap"})
+        self.refused(400, None, "PUT", "/api/v1/agents/bob/presence", bob, ["ready"])
+        self.refused(403, "agent", "PUT", "/api/v1/agents/carol/presence", bob,
+                     {"presence": "not_available"})
+        self.refused(404, "agent", "PUT", "/api/v1/agents/zed/presence", boss,
+                     {"presence": "ready"})
+
+        status, agent, _ = self.call("PUT", "/api/v1/agents/bob/presence", bob,
+                                     {"presence": "not_available"})
+        self.assertEqual((status, agent["presence"]), (200, "not_available"))
+        self.events.wait(event="UNAVAILABLE", agent="bob")
+        status, agent, _ = self.call("DELETE", "/api/v1/queues/sales/members/bob", boss)
+        self.assertEqual((status, agent["queues"][0]["logged_in"]), (200, False))
+        self.events.wait(event="REMOVEMEMBER", agent="bob")
+        self.stop_server()
+        self.assertEqual([e["event"] for e in self.events.all()],
+                         ["ADDMEMBER", "UNAVAILABLE", "REMOVEMEMBER"])
+
+
+class Reports(ApiCase):
+    def test_events_pages_csv_and_statistics_as_filtered(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        carol = self.login("carol", "pw203")
+        for _ in range(2):
+            self.call("PUT", "/api/v1/queues/support/members/carol", carol)
+            self.call("DELETE", "/api/v1/queues/support/members/carol", carol)
+        self.call("PUT", "/api/v1/queues/sales/members/bob", boss)
+        self.events.wait(event="ADDMEMBER", agent="bob")
+        time.sleep(0.3)  # committed: the API reads the database
+
+        page = self.call("GET", "/api/v1/events?agent=carol&limit=3", boss)[1]
+        self.assertEqual([e["event"] for e in page["events"]],
+                         ["ADDMEMBER", "REMOVEMEMBER", "ADDMEMBER"])
+        rest = self.call("GET", f"/api/v1/events?agent=carol&after={page['next_after']}",
+                         boss)[1]
+        self.assertEqual([e["event"] for e in rest["events"]], ["REMOVEMEMBER"])
+        self.assertIsNone(rest["next_after"])
+        only = self.call("GET", "/api/v1/events?type=ADDMEMBER&period=today", boss)[1]
+        self.assertEqual([e["agent"] for e in only["events"]], ["carol", "carol", "bob"])
+
+        # The CSV is exactly `callq report`'s for the same filter.
+        status, csv_text, r = self.call("GET", "/api/v1/events.csv?type=ADDMEMBER,REMOVEMEMBER",
+                                        boss)
+        self.assertEqual(status, 200)
+        self.assertTrue(r.getheader("Content-Type").startswith("text/csv"))
+        cli = subprocess.run([callq_case.CALLQ_BIN, "report", "--store", self.store, "--type",
+                              "ADDMEMBER,REMOVEMEMBER"], capture_output=True, text=True,
+                             check=True).stdout
+        self.assertEqual(csv_text.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
+        self.assertEqual(len(csv_text.splitlines()), 6)
+
+        # An agent's reports are its own.
+        mine = self.call("GET", "/api/v1/events", carol)[1]
+        self.assertEqual({e["agent"] for e in mine["events"]}, {"carol"})
+        self.refused(403, "agent", "GET", "/api/v1/events?agent=bob", carol)
+        self.refused(403, None, "GET", "/api/v1/stats/queues", carol)
+
+        stats = self.call("GET", "/api/v1/stats/agents?period=today&interval=day", boss)[1]
+        self.assertEqual(stats["interval"], "day")
+        self.assertIn("bob", {row["agent"] for row in stats["rows"]})
+        bob_row = [row for row in stats["rows"] if row["agent"] == "bob"][0]
+        self.assertGreater(bob_row["logged_in_s"], 0)
+        queues = self.call("GET", "/api/v1/stats/queues?period=today", boss)[1]
+        self.assertEqual(queues["rows"], [])  # no calls yet
+
+        for path, field in [("/api/v1/events?period=someday", "period"),
+                            ("/api/v1/events?from=2026-13-01", "from"),
+                            ("/api/v1/events?from=2026-11-02&to=2026-11-01", "to"),
+                            ("/api/v1/events?type=HANGUP", "type"),
+                            ("/api/v1/events?limit=0", "limit"),
+                            ("/api/v1/events?call=x", "call"),
+                            ("/api/v1/events?colour=red", "colour"),
+                            ("/api/v1/stats/queues?agent=bob", "agent"),
+                            ("/api/v1/stats/agents?interval=week", "interval")]:
+            with self.subTest(path=path):
+                self.refused(400, field, "GET", path, boss)
+
+
+class Stream(ApiCase):
+    def test_a_real_call_is_seen_waiting_then_connected_and_agents_see_only_theirs(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        carol = self.login("carol", "pw203")
+        refused = WebSocket(self.api_port, "/api/v1/stream")
+        self.assertEqual(refused.status, 401)
+        refused.close()
+        manager = WebSocket(self.api_port, f"/api/v1/stream?token={boss}")
+        agent = WebSocket(self.api_port, f"/api/v1/stream?token={carol}")
+        self.assertEqual((manager.status, agent.status), (101, 101))
+        self.assertEqual(manager.until(event="HELLO")["user"], "boss")
+        self.assertEqual(agent.until(event="HELLO")["user"], "carol")
+
+        alice = self.nsip_agent("201", "pw201", answer_after=2)
+        self.nsip_caller(hangup_after=6)
+        entered = manager.until(event="ENTERQUEUE", queue="sales")
+        waiting = self.call("GET", "/api/v1/queues/sales", boss)[1]["waiting"]
+        self.assertEqual([(w["call"], w["position"]) for w in waiting], [(entered["call"], 1)])
+        manager.until(event="CONNECT", agent="alice", call=entered["call"])
+        sales = self.call("GET", "/api/v1/queues/sales", boss)[1]
+        self.assertEqual(sales["waiting"], [])
+        self.assertEqual(sales["members"][0]["activity"], "on_call")
+        manager.until(event="COMPLETECALLER", call=entered["call"])
+        self.line(alice, r"^call-ended 1")
+
+        # Carol is in support only: she saw nothing of the sales call, and sees her own changes.
+        self.call("PUT", "/api/v1/agents/carol/presence", carol, {"presence": "not_available"})
+        self.assertEqual(agent.until(event="UNAVAILABLE")["agent"], "carol")
+        self.call("PUT", "/api/v1/queues/sales/members/bob", boss)
+        manager.until(event="ADDMEMBER", agent="bob")
+        self.assertIsNone(agent.message(timeout=1), "carol saw another agent's event")
+        manager.close()
+        agent.close()
