@@ -4,11 +4,13 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +37,7 @@ namespace {
 // A stream client that does not read its events is dropped past this many waiting messages.
 constexpr std::size_t kMaxQueuedMessages = 10'000;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr std::string_view kStreamPath = "/api/v1/stream";
 
 bool initSodium() {
   static const bool ok = sodium_init() >= 0;
@@ -84,6 +87,7 @@ struct ApiServer::Impl {
   tcp::acceptor acceptor;
   std::thread thread;
   std::atomic<int> listeners{0};
+  std::uint16_t port = 0;
   std::atomic<bool> stopped{false};
   // API thread only:
   std::unordered_map<std::string, Session> sessions;  // token -> session
@@ -93,8 +97,8 @@ struct ApiServer::Impl {
   // The principal of a request's token (Authorization: Bearer, the callq_token cookie, or
   // ?token= for the stream), or nullopt.
   std::optional<Principal> authenticate(const Request& req, const Target& target);
+  std::string tokenOf(const Request& req, const Target& target);
   std::string login(const Principal& who);
-  void logout(const Request& req, const Target& target);
   void publishNow(const LiveEvent& e);
 };
 
@@ -144,10 +148,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
     if (closed_) {
       return;
     }
-    closed_ = true;
-    if (impl_.clients.erase(shared_from_this()) > 0) {
-      --impl_.listeners;
-    }
+    drop();
     ws_.async_close(websocket::close_code::going_away,
                     [self = shared_from_this()](beast::error_code) {});
   }
@@ -219,8 +220,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec == http::error::body_limit) {
+                         // The rest of the body is still unread: answer, then close.
                          self->req_ = self->parser_->release();
-                         self->send(errorResponse(self->req_, 413, "", "the body is over 1 MB"));
+                         self->req_.keep_alive(false);
+                         self->send(errorReply(413, "", "the body is over 1 MB"));
+                         return;
+                       }
+                       if (ec == http::error::header_limit || ec == http::error::bad_target ||
+                           ec == http::error::bad_method || ec == http::error::bad_version ||
+                           ec == http::error::bad_field || ec == http::error::bad_value) {
+                         self->req_ = {};
+                         self->req_.keep_alive(false);
+                         self->send(errorReply(400, "", "malformed HTTP request: " + ec.message()));
                          return;
                        }
                        if (ec) {
@@ -233,10 +244,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
  private:
-  static Reply errorResponse(const Request&, int status, std::string field, std::string reason) {
-    return errorReply(status, std::move(field), std::move(reason));
-  }
-
   void handle();
   void upgrade(const Target& target);
   void staticFile(const Target& target);
@@ -306,7 +313,7 @@ void HttpSession::handle() {
     return;
   }
   if (target.path == "/api/v1/logout" && method == "POST") {
-    impl_.logout(req_, target);
+    impl_.sessions.erase(impl_.tokenOf(req_, target));
     send(jsonReply(200, json::object()),
          {{"Set-Cookie", "callq_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"}});
     return;
@@ -316,8 +323,18 @@ void HttpSession::handle() {
 }
 
 void HttpSession::upgrade(const Target& target) {
-  if (target.path != "/api/v1/stream") {
+  if (target.path != kStreamPath) {
     send(errorReply(404, "", "no WebSocket at " + target.path + " (the stream is /api/v1/stream)"));
+    return;
+  }
+  // A page of another site may open a WebSocket with our cookie: browsers say where from.
+  const auto origin = req_.find(http::field::origin);
+  const auto host = req_.find(http::field::host);
+  if (origin != req_.end() &&
+      (host == req_.end() ||
+       !(sv(origin->value()) == "http://" + std::string(sv(host->value())) ||
+         sv(origin->value()) == "https://" + std::string(sv(host->value()))))) {
+    send(errorReply(403, "", "the stream is for pages of this server (Origin differs from Host)"));
     return;
   }
   std::optional<Principal> who = impl_.authenticate(req_, target);
@@ -354,23 +371,35 @@ void HttpSession::staticFile(const Target& target) {
     send(errorReply(404, "", "nothing at " + target.path));
     return;
   }
-  std::string rel = target.path == "/" ? "index.html" : target.path.substr(1);
-  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos) {
-    send(errorReply(400, "", "bad path"));
-    return;
+  // Only the decoded segments, none of them "." or "..": "//etc/passwd" or "/%2Fetc" cannot make
+  // an absolute path, nor a walk out of web_root.
+  fs::path rel;
+  for (const std::string& segment : target.segments) {
+    if (segment == "." || segment == ".." || segment.find('/') != std::string::npos ||
+        segment.find('\0') != std::string::npos) {
+      send(errorReply(400, "", "bad path"));
+      return;
+    }
+    rel /= segment;
   }
-  fs::path file = fs::path(impl_.options.webRoot) / rel;
+  const fs::path root(impl_.options.webRoot);
+  fs::path file = rel.empty() ? root / "index.html" : root / rel;
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
     // The console routes its pages itself: unknown paths without a dot are its pages.
-    if (rel.find('.') != std::string::npos) {
+    if (rel.filename().string().find('.') != std::string::npos) {
       send(errorReply(404, "", "nothing at " + target.path));
       return;
     }
-    file = fs::path(impl_.options.webRoot) / "index.html";
+    file = root / "index.html";
   }
+  // A symbolic link out of web_root is not followed.
+  const fs::path real = fs::weakly_canonical(file, ec);
+  const fs::path realRoot = fs::weakly_canonical(root, ec);
+  const auto [end, unused] =
+      std::mismatch(realRoot.begin(), realRoot.end(), real.begin(), real.end());
   std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  if (ec || end != realRoot.end() || !in) {
     send(errorReply(404, "", "nothing at " + target.path));
     return;
   }
@@ -381,16 +410,26 @@ void HttpSession::staticFile(const Target& target) {
 
 // --- The server ------------------------------------------------------------------------------
 
-std::optional<Principal> ApiServer::Impl::authenticate(const Request& req, const Target& target) {
-  std::string token;
+std::string ApiServer::Impl::tokenOf(const Request& req, const Target& target) {
   const auto auth = req.find(http::field::authorization);
   if (auth != req.end() && auth->value().starts_with("Bearer ")) {
-    token = std::string(auth->value().substr(7));
-  } else if (auto it = target.query.find("token"); it != target.query.end()) {
-    token = it->second;
-  } else if (auto cookie = req.find(http::field::cookie); cookie != req.end()) {
-    token = cookieValue(sv(cookie->value()), "callq_token");
+    return std::string(auth->value().substr(7));
   }
+  // In a URL a token ends up in proxies' logs: only the stream (browsers' WebSocket cannot set
+  // headers) takes it there.
+  if (target.path == kStreamPath) {
+    if (auto it = target.query.find("token"); it != target.query.end()) {
+      return it->second;
+    }
+  }
+  if (auto cookie = req.find(http::field::cookie); cookie != req.end()) {
+    return cookieValue(sv(cookie->value()), "callq_token");
+  }
+  return "";
+}
+
+std::optional<Principal> ApiServer::Impl::authenticate(const Request& req, const Target& target) {
+  const std::string token = tokenOf(req, target);
   auto it = sessions.find(token);
   if (token.empty() || it == sessions.end()) {
     return std::nullopt;
@@ -405,20 +444,13 @@ std::optional<Principal> ApiServer::Impl::authenticate(const Request& req, const
 }
 
 std::string ApiServer::Impl::login(const Principal& who) {
+  // Expired sessions go when someone signs in (they are few: one per sign-in).
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(sessions,
+                [&](const auto& s) { return now - s.second.lastUsed > options.sessionIdle; });
   std::string token = randomToken();
-  sessions[token] = Session{who, std::chrono::steady_clock::now()};
+  sessions[token] = Session{who, now};
   return token;
-}
-
-void ApiServer::Impl::logout(const Request& req, const Target& target) {
-  const auto auth = req.find(http::field::authorization);
-  if (auth != req.end() && auth->value().starts_with("Bearer ")) {
-    sessions.erase(std::string(auth->value().substr(7)));
-  } else if (auto it = target.query.find("token"); it != target.query.end()) {
-    sessions.erase(it->second);
-  } else if (auto cookie = req.find(http::field::cookie); cookie != req.end()) {
-    sessions.erase(cookieValue(sv(cookie->value()), "callq_token"));
-  }
 }
 
 void ApiServer::Impl::accept() {
@@ -461,7 +493,18 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(ApiOptions options, Backend&
   }
   impl->accept();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  impl->port = impl->acceptor.local_endpoint().port();
+  impl->thread = std::thread([raw] {
+    for (;;) {
+      try {
+        raw->io.run();
+        return;
+      } catch (const std::exception& e) {
+        // A bug in one request must not take the server down: say so and carry on.
+        std::fprintf(stderr, "api: a request failed: %s\n", e.what());
+      }
+    }
+  });
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 
@@ -489,16 +532,19 @@ void ApiServer::stop() {
   }
 }
 
-std::uint16_t ApiServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t ApiServer::port() const { return impl_->port; }
 
 bool ApiServer::hasListeners() const { return impl_->listeners.load() > 0; }
 
-void ApiServer::publish(LiveEvent event) {
+void ApiServer::publish(std::vector<LiveEvent> events) {
   if (impl_->stopped) {
     return;
   }
-  asio::post(impl_->io,
-             [impl = impl_.get(), event = std::move(event)] { impl->publishNow(event); });
+  asio::post(impl_->io, [impl = impl_.get(), events = std::move(events)] {
+    for (const LiveEvent& e : events) {
+      impl->publishNow(e);
+    }
+  });
 }
 
 Result<std::string> hashPassword(const std::string& password) {

@@ -40,6 +40,10 @@ struct Reply {
   std::string body;
 };
 
+// {"error": {"status": 400, "field": "presence", "reason": "..."}} ("field" only when one is to
+// blame). Text that is not UTF-8 is replaced, never refused.
+Reply errorReply(int status, std::string field, std::string reason);
+
 // GET /api/v1/events, /events.csv, /stats/queues, /stats/agents: the query parameters, already
 // split. The backend checks them (a wrong one is a 400 naming it).
 struct ReportRequest {
@@ -65,8 +69,9 @@ class Backend {
   // as for SIP), then `done` with its result, on the signalling thread.
   virtual void input(std::function<Result<void>(core::Engine&, Time now)> f,
                      std::function<void(Result<void>)> done) = 0;
-  // Answers a report from the store. Called on the API thread; may take a while.
-  virtual Reply report(const ReportRequest& request, const Principal& who) = 0;
+  // Answers a report from the store (an agent's request already narrowed to itself). Called on
+  // the API thread; may take a while.
+  virtual Reply report(const ReportRequest& request) = 0;
   // The SIP password of an agent's account (empty: none), to sign agents in. Any thread.
   virtual std::string agentPassword(const std::string& agent) const = 0;
 };
@@ -94,8 +99,8 @@ class ApiServer {
   // True while at least one client is listening to the stream (so the caller can skip building
   // LiveEvents). Any thread.
   bool hasListeners() const;
-  // Sends `event` to every stream client allowed to see it. Any thread; never blocks.
-  void publish(LiveEvent event);
+  // Sends each event to every stream client allowed to see it. Any thread; never blocks.
+  void publish(std::vector<LiveEvent> events);
 
   struct Impl;
 

@@ -50,32 +50,6 @@ bool samePassword(const std::string& a, const std::string& b) {
 
 double seconds(Duration d) { return toSeconds(d); }
 
-std::string_view presenceText(core::Presence p) {
-  switch (p) {
-    case core::Presence::kReady:
-      return "ready";
-    case core::Presence::kWithdrawn:
-      return "withdrawn";
-    case core::Presence::kNotAvailable:
-      break;
-  }
-  return "not_available";
-}
-
-std::string_view activityText(core::Activity a) {
-  switch (a) {
-    case core::Activity::kIdle:
-      return "idle";
-    case core::Activity::kRinging:
-      return "ringing";
-    case core::Activity::kOnCall:
-      return "on_call";
-    case core::Activity::kWrapUp:
-      break;
-  }
-  return "wrap_up";
-}
-
 int statusOf(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidArgument:
@@ -118,9 +92,9 @@ json agentJson(const core::Engine& engine, AgentId id) {
   return {{"id", a.id},
           {"name", a.name},
           {"extension", a.extension},
-          {"presence", presenceText(s.presence)},
+          {"presence", core::presenceName(s.presence)},
           {"reason", s.reason},
-          {"activity", activityText(s.activity)},
+          {"activity", core::activityName(s.activity)},
           {"on_other_call", s.onOtherCall},
           {"registered", s.registered},
           {"since_ms", toMillis(s.since)},
@@ -147,9 +121,9 @@ json queueJson(const core::Engine& engine, Time now, QueueId id) {
                        {"static", m.isStatic},
                        {"level", m.level},
                        {"logged_in", engine.isLoggedIn(*agent, id)},
-                       {"presence", presenceText(a.presence)},
+                       {"presence", core::presenceName(a.presence)},
                        {"reason", a.reason},
-                       {"activity", activityText(a.activity)},
+                       {"activity", core::activityName(a.activity)},
                        {"registered", a.registered}});
   }
   const core::AgentCounts& n = s.agents;
@@ -327,24 +301,18 @@ void Router::setPresence(const std::string& agent) {
   }
   const json& p = (*body)["presence"];
   if (!p.is_string()) {
-    error(400, "presence", "expected \"ready\", \"withdrawn\" or \"not_available\"");
+    error(400, "presence", "expected \"ready\", \"withdrawn\" or \"not available\"");
     return;
   }
-  core::Presence presence = core::Presence::kReady;
   const std::string text = p.get<std::string>();
-  if (text == "ready") {
-    presence = core::Presence::kReady;
-  } else if (text == "withdrawn") {
-    presence = core::Presence::kWithdrawn;
-  } else if (text == "not_available") {
-    presence = core::Presence::kNotAvailable;
-  } else {
-    error(400, "presence",
-          "'" + text +
-              "' is not a presence: expected \"ready\", \"withdrawn\" or "
-              "\"not_available\"");
+  const std::optional<core::Presence> parsed = core::parsePresence(text);
+  if (!parsed) {
+    error(
+        400, "presence",
+        "'" + text + "' is not a presence: expected \"ready\", \"withdrawn\" or \"not available\"");
     return;
   }
+  const core::Presence presence = *parsed;
   std::string reason;
   if (body->contains("reason")) {
     if (!(*body)["reason"].is_string()) {
@@ -441,7 +409,7 @@ void Router::report(ReportRequest::Kind kind) {
     }
     request.params["agent"] = who_.agent;
   }
-  answer_(backend_.report(request, who_));
+  answer_(backend_.report(request));
 }
 
 }  // namespace

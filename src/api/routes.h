@@ -26,9 +26,6 @@ Target parseTarget(std::string_view target);
 std::string cookieValue(std::string_view header, std::string_view name);
 
 Reply jsonReply(int status, const nlohmann::json& body);
-// {"error": {"status": 400, "field": "presence", "reason": "..."}} ("field" only when one is to
-// blame).
-Reply errorReply(int status, std::string field, std::string reason);
 
 bool verifyPassword(const std::string& hash, const std::string& password);
 // POST /api/v1/login's body {"name": ..., "password": ...}: a manager (Argon2id hash) or an agent

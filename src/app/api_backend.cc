@@ -1,7 +1,5 @@
 #include "app/api_backend.h"
 
-#include <fmt/core.h>
-
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -14,14 +12,6 @@ namespace callq::app {
 using json = nlohmann::json;
 
 namespace {
-
-api::Reply fail(int status, const std::string& field, const std::string& reason) {
-  json e{{"status", status}, {"reason", reason}};
-  if (!field.empty()) {
-    e["field"] = field;
-  }
-  return api::Reply{status, "application/json", json{{"error", e}}.dump()};
-}
 
 std::string param(const api::ReportRequest& r, const std::string& name) {
   auto it = r.params.find(name);
@@ -103,7 +93,7 @@ std::string ApiBackend::agentPassword(const std::string& agent) const {
   return it == agentPasswords_.end() ? "" : it->second;
 }
 
-api::Reply ApiBackend::report(const api::ReportRequest& r, const api::Principal&) {
+api::Reply ApiBackend::report(const api::ReportRequest& r) {
   using Kind = api::ReportRequest::Kind;
   const bool stats = r.kind == Kind::kQueueStats || r.kind == Kind::kAgentStats;
   static const std::set<std::string> kEventParams{"period", "from", "to",    "type", "queue",
@@ -114,41 +104,55 @@ api::Reply ApiBackend::report(const api::ReportRequest& r, const api::Principal&
     if (!(stats ? kStatsParams : kEventParams).contains(name) ||
         (r.kind == Kind::kQueueStats && name == "agent") ||
         (r.kind == Kind::kAgentStats && name == "queue")) {
-      return fail(400, name, "not a parameter of this report (docs/api.md)");
+      return api::errorReply(400, name, "not a parameter of this report (docs/api.md)");
     }
   }
+  // Comma-separated event types, as the command line takes them.
+  ReportFilters filters{param(r, "period"), param(r, "from"), param(r, "to"), {},
+                        param(r, "queue"),  param(r, "agent")};
+  const std::string typeList = param(r, "type");
+  for (std::string_view types = typeList; !types.empty();) {
+    const std::size_t comma = types.find(',');
+    filters.types.emplace_back(types.substr(0, comma));
+    types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+  }
+  bool bad = false;
+  filters.call = static_cast<std::uint64_t>(number(r, "call", &bad).value_or(0));
+  if (bad) {
+    return api::errorReply(400, "call", "expected a call number");
+  }
+  const std::optional<std::int64_t> limit = number(r, "limit", &bad);
+  if (bad || (limit && (*limit < 1 || *limit > 10'000))) {
+    return api::errorReply(400, "limit", "expected 1 to 10000");
+  }
+  const std::optional<std::int64_t> after = number(r, "after", &bad);
+  if (bad) {
+    return api::errorReply(400, "after", "expected an event id");
+  }
   std::string field;
-  auto range = reportPeriod(param(r, "period"), param(r, "from"), param(r, "to"), &field);
-  if (!range) {
-    return fail(400, field, range.error().message);
+  Result<store::EventFilter> filter = eventFilter(filters, &field);
+  if (!filter) {
+    return api::errorReply(400, field, filter.error().message);
+  }
+  const std::string interval = param(r, "interval").empty() ? "total" : param(r, "interval");
+  Result<store::StatsQuery> query = statsQuery(filters, interval, &field);
+  if (stats && !query) {
+    return api::errorReply(400, field, query.error().message);
   }
   if (!store_) {
     auto opened = store::Store::open(storeUrl_, store::Store::Mode::kExisting);
     if (!opened) {
-      return fail(503, "", "the store cannot be read: " + opened.error().message);
+      return api::errorReply(503, "", "the store cannot be read: " + opened.error().message);
     }
     store_ = std::move(*opened);
   }
 
   if (stats) {
-    const std::string intervalText = param(r, "interval").empty() ? "total" : param(r, "interval");
-    const std::optional<store::Interval> interval = store::parseInterval(intervalText);
-    if (!interval) {
-      return fail(400, "interval", "expected 15min, hour, day or total");
-    }
-    store::StatsQuery q;
-    q.interval = *interval;
-    q.nowMs = nowMs();
-    q.fromMs = std::max<std::int64_t>(range->first, 0);
-    q.toMs = std::min(range->second, q.nowMs + store::kBucketMs);
     json rows = json::array();
     if (r.kind == Kind::kQueueStats) {
-      if (!param(r, "queue").empty()) {
-        q.queue = param(r, "queue");
-      }
-      auto out = store_->queueStats(q);
+      auto out = store_->queueStats(*query);
       if (!out) {
-        return fail(503, "", out.error().message);
+        return api::errorReply(503, "", out.error().message);
       }
       for (const store::QueueStatsRow& row : *out) {
         json j = queueFiguresJson(row.figures);
@@ -158,12 +162,9 @@ api::Reply ApiBackend::report(const api::ReportRequest& r, const api::Principal&
         rows.push_back(std::move(j));
       }
     } else {
-      if (!param(r, "agent").empty()) {
-        q.agent = param(r, "agent");
-      }
-      auto out = store_->agentStats(q);
+      auto out = store_->agentStats(*query);
       if (!out) {
-        return fail(503, "", out.error().message);
+        return api::errorReply(503, "", out.error().message);
       }
       for (const store::AgentStatsRow& row : *out) {
         json j = agentFiguresJson(row.figures);
@@ -174,83 +175,35 @@ api::Reply ApiBackend::report(const api::ReportRequest& r, const api::Principal&
       }
     }
     return api::Reply{200, "application/json",
-                      json{{"interval", intervalText}, {"rows", std::move(rows)}}.dump(
+                      json{{"interval", interval}, {"rows", std::move(rows)}}.dump(
                           -1, ' ', false, json::error_handler_t::replace)};
   }
 
-  store::EventFilter filter;
-  if (range->first != std::numeric_limits<std::int64_t>::min()) {
-    filter.fromMs = range->first;
-  }
-  filter.toMs = range->second;
-  const std::set<std::string> known = eventTypeNames();
-  const std::string types = param(r, "type");
-  for (std::size_t start = 0; !types.empty() && start <= types.size();) {
-    std::size_t comma = types.find(',', start);
-    if (comma == std::string::npos) {
-      comma = types.size();
-    }
-    const std::string type = types.substr(start, comma - start);
-    if (!known.contains(type)) {
-      return fail(400, "type", "unknown event '" + type + "'");
-    }
-    filter.types.push_back(type);
-    start = comma + 1;
-  }
-  if (!param(r, "queue").empty()) {
-    filter.queue = param(r, "queue");
-  }
-  if (!param(r, "agent").empty()) {
-    filter.agent = param(r, "agent");
-  }
-  bool bad = false;
-  if (auto call = number(r, "call", &bad); call) {
-    filter.call = static_cast<std::uint64_t>(*call);
-  } else if (bad) {
-    return fail(400, "call", "expected a call number");
-  }
-  const std::optional<std::int64_t> limit = number(r, "limit", &bad);
-  if (bad || (limit && (*limit < 1 || *limit > 10'000))) {
-    return fail(400, "limit", "expected 1 to 10000");
-  }
-  const std::optional<std::int64_t> after = number(r, "after", &bad);
-  if (bad) {
-    return fail(400, "after", "expected an event id");
-  }
-  filter.afterId = after.value_or(0);
-
+  filter->afterId = after.value_or(0);
+  std::string body;
   if (r.kind == Kind::kEventsCsv) {
-    // Everything that matches, page by page inside: exactly what was filtered.
-    std::string csv;
-    store::appendCsvHeader(csv);
-    filter.limit = 10'000;
-    for (;;) {
-      auto page = store_->events(filter);
-      if (!page) {
-        return fail(503, "", page.error().message);
+    // Everything that matches: exactly what was filtered.
+    store::appendCsvHeader(body);
+    Result<void> read = forEachPage(*store_, *filter, [&](const store::EventPage& page) {
+      for (const store::EventRecord& e : page.events) {
+        store::appendCsvRow(body, e);
       }
-      for (const store::EventRecord& e : page->events) {
-        store::appendCsvRow(csv, e);
-      }
-      if (page->nextAfterId == 0) {
-        break;
-      }
-      filter.afterId = page->nextAfterId;
+      return true;
+    });
+    if (!read) {
+      return api::errorReply(503, "", read.error().message);
     }
-    return api::Reply{200, "text/csv; charset=utf-8", std::move(csv)};
+    return api::Reply{200, "text/csv; charset=utf-8", std::move(body)};
   }
-  filter.limit = static_cast<std::size_t>(limit.value_or(100));
-  auto page = store_->events(filter);
+  filter->limit = static_cast<std::size_t>(limit.value_or(100));
+  auto page = store_->events(*filter);
   if (!page) {
-    return fail(503, "", page.error().message);
+    return api::errorReply(503, "", page.error().message);
   }
-  std::string body = "{\"events\":[";
-  for (std::size_t i = 0; i < page->events.size(); ++i) {
-    std::string line;
-    store::appendJsonLine(line, page->events[i]);
-    line.pop_back();  // '\n'
-    // The id first, for paging and links.
-    body += (i == 0 ? "" : ",") + fmt::format("{{\"id\":{},", page->events[i].id) + line.substr(1);
+  body = "{\"events\":[";
+  for (const store::EventRecord& e : page->events) {
+    body += body.back() == '[' ? "" : ",";
+    store::appendJsonObject(body, e, true);
   }
   body += "],\"next_after\":" +
           (page->nextAfterId == 0 ? std::string("null") : std::to_string(page->nextAfterId)) + "}";

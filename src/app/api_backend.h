@@ -26,7 +26,7 @@ class ApiBackend final : public api::Backend {
   void read(std::function<void(const core::Engine&, Time)> f) override;
   void input(std::function<Result<void>(core::Engine&, Time)> f,
              std::function<void(Result<void>)> done) override;
-  api::Reply report(const api::ReportRequest& request, const api::Principal& who) override;
+  api::Reply report(const api::ReportRequest& request) override;
   std::string agentPassword(const std::string& agent) const override;
 
  private:

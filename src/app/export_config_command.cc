@@ -40,7 +40,7 @@ int runExport(const ExportArgs& args) {
                (*store)->describe());
     return 1;
   }
-  // [sip] and [store] are the file's (never in the database): copied from --config if given.
+  // [sip], [store] and [api] are the file's (never in the database): copied from --config if given.
   std::string serverTables;
   if (!args.config.empty()) {
     Result<config::ServerConfig> file = config::loadServerConfigFile(args.config);
@@ -48,7 +48,7 @@ int runExport(const ExportArgs& args) {
       fmt::print(stderr, "{}\n", file.error().message);
       return 1;
     }
-    serverTables = config::toToml(file->sip) + config::toToml(file->store);
+    serverTables = config::serverTablesToml(*file);
   }
   const std::string text = "# Exported by callq export-config from " + (*store)->describe() + "\n" +
                            config::entriesToToml(fromStoreEntries(*entries), serverTables);

@@ -212,14 +212,12 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   options.onError = [](const std::string& message) {
     spdlog::error("store: {} (retrying; events wait in memory)", message);
   };
-  if (eventsCopy_.is_open()) {
-    options.onCommitted = [this](const std::vector<store::EventRecord>& events) {
-      copyEvents(events);
-      if (onCommitted_) {
-        onCommitted_(events);
-      }
-    };
-  }
+  options.onCommitted = [this](const std::vector<store::EventRecord>& events) {
+    copyEvents(events);
+    if (onCommitted_) {
+      onCommitted_(events);
+    }
+  };
   writer_ = std::make_unique<store::StoreWriter>(std::move(store_), std::move(options));
   return *last;
 }

@@ -41,39 +41,24 @@ struct ReportArgs {
   std::string output;
 };
 
-// The period: a preset, or --from/--to (either may be left out: the beginning, now).
-Result<std::pair<std::int64_t, std::int64_t>> periodOf(const ReportArgs& args) {
-  std::string field;
-  auto range = reportPeriod(args.period, args.from, args.to, &field);
-  if (!range) {
-    return makeError(ErrorCode::kInvalidArgument, "--" + field + ": " + range.error().message);
-  }
-  return range;
+ReportFilters filtersOf(const ReportArgs& args) {
+  return ReportFilters{args.period, args.from,  args.to,  args.types,
+                       args.queue,  args.agent, args.call};
+}
+
+int usage(const std::string& field, const Error& e) {
+  fmt::print(stderr, "--{}: {}\n", field, e.message);
+  return 1;
 }
 
 std::string seconds(std::int64_t ms) {
   return fmt::format("{:.3f}", static_cast<double>(ms) / 1000);
 }
 
-int writeStats(store::Store& store, const ReportArgs& args,
-               std::pair<std::int64_t, std::int64_t> range, std::FILE* out) {
-  const std::optional<store::Interval> interval = store::parseInterval(args.interval);
-  if (!interval) {
-    fmt::print(stderr, "--interval: expected 15min, hour, day or total (got '{}')\n",
-               args.interval);
-    return 1;
-  }
-  store::StatsQuery q;
-  q.interval = *interval;
-  q.nowMs = nowMs();
-  // Statistics need a bounded period: from the first bucket there can be to now.
-  q.fromMs = std::max<std::int64_t>(range.first, 0);
-  q.toMs = std::min(range.second, q.nowMs + store::kBucketMs);
+int writeStats(store::Store& store, const ReportArgs& args, const store::StatsQuery& q,
+               std::FILE* out) {
   std::string text;
   if (args.stats == "queue") {
-    if (!args.queue.empty()) {
-      q.queue = args.queue;
-    }
     Result<std::vector<store::QueueStatsRow>> rows = store.queueStats(q);
     if (!rows) {
       fmt::print(stderr, "{}\n", rows.error().message);
@@ -94,9 +79,6 @@ int writeStats(store::Store& store, const ReportArgs& args,
                       f.asaS(), f.handled, f.ahtS(), seconds(f.handleMs), seconds(f.longestWaitMs));
     }
   } else {
-    if (!args.agent.empty()) {
-      q.agent = args.agent;
-    }
     Result<std::vector<store::AgentStatsRow>> rows = store.agentStats(q);
     if (!rows) {
       fmt::print(stderr, "{}\n", rows.error().message);
@@ -138,11 +120,6 @@ int writeStats(store::Store& store, const ReportArgs& args,
 }
 
 int runReport(const ReportArgs& args) {
-  Result<std::pair<std::int64_t, std::int64_t>> range = periodOf(args);
-  if (!range) {
-    fmt::print(stderr, "{}\n", range.error().message);
-    return 1;
-  }
   if (!args.stats.empty() && args.stats != "queue" && args.stats != "agent") {
     fmt::print(stderr, "--stats: expected queue or agent (got '{}')\n", args.stats);
     return 1;
@@ -163,28 +140,14 @@ int runReport(const ReportArgs& args) {
     fmt::print(stderr, "--interval applies to --stats only\n");
     return 1;
   }
-  store::EventFilter filter;
-  const std::set<std::string> known = eventTypeNames();
-  for (const std::string& type : args.types) {
-    if (!known.contains(type)) {
-      fmt::print(stderr, "--type: unknown event '{}'; events are: {}\n", type,
-                 fmt::join(known, ", "));
-      return 1;
-    }
-    filter.types.push_back(type);
+  std::string field;
+  Result<store::EventFilter> filter = eventFilter(filtersOf(args), &field);
+  if (!filter) {
+    return usage(field, filter.error());
   }
-  if (range->first != std::numeric_limits<std::int64_t>::min()) {
-    filter.fromMs = range->first;
-  }
-  filter.toMs = range->second;
-  if (!args.queue.empty()) {
-    filter.queue = args.queue;
-  }
-  if (!args.agent.empty()) {
-    filter.agent = args.agent;
-  }
-  if (args.call != 0) {
-    filter.call = args.call;
+  Result<store::StatsQuery> stats = statsQuery(filtersOf(args), args.interval, &field);
+  if (!args.stats.empty() && !stats) {
+    return usage(field, stats.error());
   }
   Result<std::unique_ptr<store::Store>> store = openExistingStore(args.storeUrl, args.config);
   if (!store) {
@@ -202,34 +165,30 @@ int runReport(const ReportArgs& args) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(out == stdout ? nullptr : out,
                                                          &std::fclose);
   if (!args.stats.empty()) {
-    return writeStats(**store, args, *range, out);
+    return writeStats(**store, args, *stats, out);
   }
   // Pages of 10,000 events, written as they come: an export of any size in bounded memory.
-  filter.afterId = args.after;
-  filter.limit = args.limit > 0 ? args.limit : 10'000;
+  filter->afterId = args.after;
+  filter->limit = args.limit;
   std::string text;
   if (!args.queueLog) {
     store::appendCsvHeader(text);
   }
-  for (;;) {
-    Result<store::EventPage> page = (*store)->events(filter);
-    if (!page) {
-      fmt::print(stderr, "{}\n", page.error().message);
-      return 1;
-    }
-    for (const store::EventRecord& e : page->events) {
+  Result<void> read = forEachPage(**store, *filter, [&](const store::EventPage& page) {
+    for (const store::EventRecord& e : page.events) {
       args.queueLog ? store::appendQueueLogLine(text, e) : store::appendCsvRow(text, e);
     }
     std::fwrite(text.data(), 1, text.size(), out);
     text.clear();
-    if (page->nextAfterId == 0) {
-      break;
+    if (args.limit > 0 && page.nextAfterId != 0) {
+      fmt::print(stderr, "more events: add --after {}\n", page.nextAfterId);
+      return false;
     }
-    if (args.limit > 0) {
-      fmt::print(stderr, "more events: add --after {}\n", page->nextAfterId);
-      break;
-    }
-    filter.afterId = page->nextAfterId;
+    return true;
+  });
+  if (!read) {
+    fmt::print(stderr, "{}\n", read.error().message);
+    return 1;
   }
   if (std::fflush(out) != 0) {
     fmt::print(stderr, "cannot write the report: {}\n", std::strerror(errno));

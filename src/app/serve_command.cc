@@ -147,12 +147,14 @@ int runServe(const ServeArgs& args) {
     if (api == nullptr || !api->hasListeners()) {
       return;
     }
+    std::vector<api::LiveEvent> live;
+    live.reserve(events.size());
     for (const store::EventRecord& e : events) {
-      std::string line;
-      store::appendJsonLine(line, e);
-      line.pop_back();
-      api->publish(api::LiveEvent{e.queue, e.agent, std::move(line)});
+      std::string json;
+      store::appendJsonObject(json, e, false);
+      live.push_back(api::LiveEvent{e.queue, e.agent, std::move(json)});
     }
+    api->publish(std::move(live));
   });
 
   core::EngineOptions engineOptions;
@@ -226,6 +228,10 @@ int runServe(const ServeArgs& args) {
   sipOptions.realm = cfg.sip.realm;
   sipOptions.passwords = cfg.agentPasswords;
   sipOptions.lastCallId = *lastCall;
+  // Declared before the SIP server, so they outlive it: functions the API posted to the SIP
+  // thread and that never ran hold API sessions, destroyed with the SIP server.
+  std::unique_ptr<ApiBackend> backend;
+  std::unique_ptr<api::ApiServer> apiServer;
   Result<std::unique_ptr<sip::SipServer>> server =
       sip::SipServer::create(sipOptions, runtime, adapter);
   if (!server) {
@@ -237,7 +243,7 @@ int runServe(const ServeArgs& args) {
     passwords[engineConfig.agents[i].id] = cfg.agentPasswords[i];
   }
   sip::SipServer* sipServer = server->get();
-  ApiBackend backend(
+  backend = std::make_unique<ApiBackend>(
       cfg.store.url, std::move(passwords),
       [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime);
   api::ApiOptions apiOptions;
@@ -247,21 +253,25 @@ int runServe(const ServeArgs& args) {
   for (const config::ManagerAccount& m : cfg.managers) {
     apiOptions.managers.push_back(api::Manager{m.name, m.passwordHash});
   }
-  Result<std::unique_ptr<api::ApiServer>> apiServer = api::ApiServer::start(apiOptions, backend);
-  if (!apiServer) {
-    fmt::print(stderr, "{}\n", apiServer.error().message);
+  Result<std::unique_ptr<api::ApiServer>> started = api::ApiServer::start(apiOptions, *backend);
+  if (!started) {
+    fmt::print(stderr, "{}\n", started.error().message);
     return 1;
   }
-  gApi = apiServer->get();
+  apiServer = std::move(*started);
+  gApi = apiServer.get();
   gServer = server->get();
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   spdlog::info("api and console on http://{}:{}/ ({} manager account{})", cfg.api.address,
-               (*apiServer)->port(), apiOptions.managers.size(),
+               apiServer->port(), apiOptions.managers.size(),
                apiOptions.managers.size() == 1 ? "" : "s");
   spdlog::info("callq serving {} on sip:{}:{} (UDP and TCP), RTP ports {}-{}", args.config,
                cfg.sip.address, cfg.sip.port, cfg.sip.rtpMin, cfg.sip.rtpMax);
   (*server)->run();
+  // Requests from now on would wait for a SIP loop that has ended: the API stops first.
+  gApi = nullptr;
+  apiServer->stop();
   gServer = nullptr;
   // Closes of the last legs may still be queued on media threads: give them a moment, so the
   // count below is what was really left open.
@@ -269,9 +279,6 @@ int runServe(const ServeArgs& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const store::StoreWriter::Counters stored = (*persistence)->stop();
-  // After the store thread: it publishes to the API until it stops.
-  gApi = nullptr;
-  (*apiServer)->stop();
   spdlog::log(stored.dropped > 0 ? spdlog::level::err : spdlog::level::info,
               "store: {} events written in {} transactions ({} failed and retried), {} lost, "
               "longest wait to commit {} ms",

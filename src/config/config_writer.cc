@@ -270,6 +270,16 @@ std::string toToml(const ApiSettings& api) {
   return out.empty() ? out : "[api]\n" + out;
 }
 
+std::string serverTablesToml(const ServerConfig& config) {
+  std::string out;
+  for (const std::string& table : {toToml(config.sip), toToml(config.store), toToml(config.api)}) {
+    if (!table.empty()) {
+      out += (out.empty() ? "" : "\n") + table;
+    }
+  }
+  return out;
+}
+
 std::vector<ConfigEntryText> toEntries(const ServerConfig& config) {
   std::vector<ConfigEntryText> entries;
   entries.push_back({std::string(kSettings), "withdraw_reasons", 0,
@@ -341,16 +351,7 @@ std::string toToml(const ServerConfig& config, bool withServerTables) {
   if (config.engine.withdrawReasons.empty()) {
     std::erase_if(entries, [](const ConfigEntryText& e) { return e.kind == kSettings; });
   }
-  std::string serverTables;
-  if (withServerTables) {
-    for (const std::string& table :
-         {toToml(config.sip), toToml(config.store), toToml(config.api)}) {
-      if (!table.empty()) {
-        serverTables += (serverTables.empty() ? "" : "\n") + table;
-      }
-    }
-  }
-  return entriesToToml(entries, serverTables);
+  return entriesToToml(entries, withServerTables ? serverTablesToml(config) : "");
 }
 
 }  // namespace callq::config

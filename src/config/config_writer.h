@@ -60,6 +60,9 @@ std::string toToml(const SipSettings& sip);
 // The [store] table, in the same way.
 std::string toToml(const StoreSettings& store);
 std::string toToml(const ApiSettings& api);
+// [sip], [store] and [api] (the tables that are the machine's, never in the database), each left
+// out when all default.
+std::string serverTablesToml(const ServerConfig& config);
 
 // The TOML document of `entries`, in any order: settings bodies at the root (by position), then
 // `sipToml` verbatim, then [music], the [[agent]] and the [[queue]] tables, each kind by position.

@@ -1,5 +1,6 @@
 #include "config/server_config.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 
@@ -203,12 +204,16 @@ void readApi(const toml::table& root, const std::string& baseDir, ApiSettings& a
     }
   }
   api.port = static_cast<std::uint16_t>(r.integer("port", 1, 65535).value_or(api.port));
-  if (std::optional<std::string> root_ = r.string("web_root")) {
-    const std::filesystem::path path =
-        std::filesystem::path(*root_).is_absolute() || baseDir.empty()
-            ? std::filesystem::path(*root_)
-            : std::filesystem::path(baseDir) / *root_;
-    api.webRoot = path.lexically_normal().string();
+  if (std::optional<std::string> webRoot = r.string("web_root")) {
+    // Absolute: the database keeps it, and the server may start from elsewhere next time.
+    std::error_code ec;
+    const std::filesystem::path path = std::filesystem::absolute(
+        std::filesystem::path(baseDir.empty() ? "." : baseDir) / *webRoot, ec);
+    if (ec || !std::filesystem::is_directory(path, ec)) {
+      r.fail("web_root", "no such folder: " + path.lexically_normal().string());
+    } else {
+      api.webRoot = path.lexically_normal().string();
+    }
   }
 }
 
@@ -237,15 +242,15 @@ void readManagers(const toml::table& root, ServerConfig& out, Diagnostics& diag)
       r.fail("name", "is required and must not be empty");
       continue;
     }
-    for (const ManagerAccount& other : out.managers) {
-      if (other.name == m.name) {
-        r.fail("name", "'" + m.name + "' is given twice");
-      }
+    const auto sameName = [&](const auto& other) { return other.name == m.name; };
+    if (std::any_of(out.managers.begin(), out.managers.end(), sameName)) {
+      r.fail("name", "'" + m.name + "' is given twice");
+      continue;
     }
-    for (const core::AgentConfig& a : out.engine.agents) {
-      if (a.id == m.name) {
-        r.fail("name", "'" + m.name + "' is an agent's id too (both sign in by name)");
-      }
+    if (std::any_of(out.engine.agents.begin(), out.engine.agents.end(),
+                    [&](const core::AgentConfig& a) { return a.id == m.name; })) {
+      r.fail("name", "'" + m.name + "' is an agent's id too (both sign in by name)");
+      continue;
     }
     if (!m.passwordHash.starts_with("$argon2id$") && !m.passwordHash.starts_with("$argon2i$")) {
       r.fail("password_hash",

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/ids.h"
@@ -13,6 +14,40 @@ namespace callq::core {
 
 enum class Presence : std::uint8_t { kReady, kWithdrawn, kNotAvailable };
 enum class Activity : std::uint8_t { kIdle, kRinging, kOnCall, kWrapUp };
+
+// The names of presences and activities wherever callq writes them (store, API, reports).
+constexpr std::string_view presenceName(Presence p) {
+  switch (p) {
+    case Presence::kReady:
+      return "ready";
+    case Presence::kWithdrawn:
+      return "withdrawn";
+    case Presence::kNotAvailable:
+      break;
+  }
+  return "not available";
+}
+constexpr std::optional<Presence> parsePresence(std::string_view name) {
+  for (Presence p : {Presence::kReady, Presence::kWithdrawn, Presence::kNotAvailable}) {
+    if (presenceName(p) == name) {
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+constexpr std::string_view activityName(Activity a) {
+  switch (a) {
+    case Activity::kIdle:
+      return "idle";
+    case Activity::kRinging:
+      return "ringing";
+    case Activity::kOnCall:
+      return "on call";
+    case Activity::kWrapUp:
+      break;
+  }
+  return "wrap-up";
+}
 
 // One agent's state as a dashboard shows it.
 struct AgentSnapshot {

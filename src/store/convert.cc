@@ -25,22 +25,10 @@ EventRecord toRecord(const core::Event& e, const core::Config& config) {
   return r;
 }
 
-std::string_view presenceName(core::Presence p) {
-  switch (p) {
-    case core::Presence::kReady:
-      return "ready";
-    case core::Presence::kWithdrawn:
-      return "withdrawn";
-    case core::Presence::kNotAvailable:
-      return "not available";
-  }
-  return "?";
-}
-
 AgentStateRecord toRecord(const core::AgentDurable& d, const core::Config& config) {
   AgentStateRecord r;
   r.agent = config.agents.at(d.agent.value()).id;
-  r.presence = presenceName(d.presence);
+  r.presence = core::presenceName(d.presence);
   r.reason = d.reason;
   r.sinceMs = toMillis(d.since);
   r.lastCallEndMs = toMillis(d.lastCallEnd);
@@ -59,16 +47,12 @@ Result<core::AgentDurable> fromRecord(const AgentStateRecord& r, const core::Eng
   }
   core::AgentDurable d;
   d.agent = *agent;
-  if (r.presence == "ready") {
-    d.presence = core::Presence::kReady;
-  } else if (r.presence == "withdrawn") {
-    d.presence = core::Presence::kWithdrawn;
-  } else if (r.presence == "not available") {
-    d.presence = core::Presence::kNotAvailable;
-  } else {
+  const std::optional<core::Presence> presence = core::parsePresence(r.presence);
+  if (!presence) {
     return makeError(ErrorCode::kInvalidArgument,
                      "agent '" + r.agent + "': unknown presence '" + r.presence + "'");
   }
+  d.presence = *presence;
   d.reason = r.reason;
   d.since = fromMillis(r.sinceMs);
   d.lastCallEnd = fromMillis(r.lastCallEndMs);

@@ -20,8 +20,6 @@ AgentStateRecord toRecord(const core::AgentDurable& d, const core::Config& confi
 // memberships of queues it no longer has are dropped.
 Result<core::AgentDurable> fromRecord(const AgentStateRecord& r, const core::Engine& engine);
 
-std::string_view presenceName(core::Presence p);  // "ready", "withdrawn", "not available"
-
 // Service-level thresholds and wrap-up of every queue, for the statistics.
 std::map<std::string, QueueParams> queueParams(const core::Config& config);
 

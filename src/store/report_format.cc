@@ -515,7 +515,16 @@ void appendJsonText(std::string& out, std::string_view key, std::string_view tex
 }  // namespace
 
 void appendJsonLine(std::string& out, const EventRecord& e) {
-  fmt::format_to(std::back_inserter(out), "{{\"time_ms\":{}", e.timeMs);
+  appendJsonObject(out, e, false);
+  out += '\n';
+}
+
+void appendJsonObject(std::string& out, const EventRecord& e, bool withId) {
+  out += '{';
+  if (withId) {
+    fmt::format_to(std::back_inserter(out), "\"id\":{},", e.id);
+  }
+  fmt::format_to(std::back_inserter(out), "\"time_ms\":{}", e.timeMs);
   appendJsonText(out, "time", isoTime(e.timeMs));
   appendJsonText(out, "event", e.type);
   if (e.call != 0) {
@@ -549,7 +558,7 @@ void appendJsonLine(std::string& out, const EventRecord& e) {
   if (!e.reason.empty()) {
     appendJsonText(out, "reason", e.reason);
   }
-  out += "}\n";
+  out += '}';
 }
 
 }  // namespace callq::store

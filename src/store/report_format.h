@@ -76,6 +76,8 @@ void appendCsvRow(std::string& out, const EventRecord& e);
 // (isoTime), event, then call, queue, agent, position, original_position, wait_ms, talk_ms,
 // ring_ms, key and reason where they apply (the durations as in the CSV).
 void appendJsonLine(std::string& out, const EventRecord& e);
+// The same object without the newline, with the event's id first if `withId` (the API).
+void appendJsonObject(std::string& out, const EventRecord& e, bool withId);
 
 // --- Asterisk queue_log --------------------------------------------------------------------------
 //

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,14 @@ void expectSameServerConfig(const ServerConfig& want, const ServerConfig& got) {
   EXPECT_EQ(want.store.url, got.store.url);
   EXPECT_EQ(want.agentPasswords, got.agentPasswords);
   EXPECT_EQ(want.music, got.music);
+  EXPECT_EQ(want.api.address, got.api.address);
+  EXPECT_EQ(want.api.port, got.api.port);
+  EXPECT_EQ(want.api.webRoot, got.api.webRoot);
+  ASSERT_EQ(want.managers.size(), got.managers.size());
+  for (std::size_t i = 0; i < want.managers.size(); ++i) {
+    EXPECT_EQ(want.managers[i].name, got.managers[i].name);
+    EXPECT_EQ(want.managers[i].passwordHash, got.managers[i].passwordHash);
+  }
 }
 
 // Parsed with another base directory than the original: absolute music paths stay as they are.
@@ -101,7 +110,7 @@ ServerConfig reparse(const std::string& text) {
 }
 
 // The tables that come from the file, never from the store.
-std::string serverTables(const ServerConfig& c) { return toToml(c.sip) + "\n" + toToml(c.store); }
+std::string serverTables(const ServerConfig& c) { return serverTablesToml(c); }
 
 ServerConfig load(const std::string& path) {
   Result<ServerConfig> loaded = loadServerConfigFile(path);
@@ -200,6 +209,11 @@ ServerConfig handMade() {
   c.engine.withdrawReasons = {"lunch", "back \"office\"", "pause café\n", "tab\there"};
   c.sip = SipSettings{"10.0.0.5", 5080, "ac\"me ☎", 30000, 30099};
   c.store.url = "postgresql://cq:p\"w@db/callq ☎";
+  c.api.address = "0.0.0.0";
+  c.api.port = 9090;
+  c.api.webRoot = std::filesystem::temp_directory_path().string();  // must exist
+  c.managers = {{"boss", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"},
+                {"night \"shift\"", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$b3RoZXI"}};
   c.agentPasswords = {"p\"w\\1 ü", "", "été", "\x7f"};
   c.music = {{"default", "/srv/music/hold.wav"}, {kJazz, "/srv/musique/été \"x\"\\.flac"}};
   return c;
@@ -248,9 +262,11 @@ TEST(ConfigWriterTest, WithoutServerTablesTheReaderGetsTheirDefaults) {
   const std::string text = toToml(c, false);
   EXPECT_EQ(text.find("[sip]"), std::string::npos);
   EXPECT_EQ(text.find("[store]"), std::string::npos);
+  EXPECT_EQ(text.find("[api]"), std::string::npos);
   ServerConfig want = c;
   want.sip = SipSettings{};
   want.store = StoreSettings{};
+  want.api = ApiSettings{};
   expectSameServerConfig(want, reparse(text));
   EXPECT_EQ(toToml(want, true), text);  // tables at their defaults are left out
 }
@@ -258,6 +274,7 @@ TEST(ConfigWriterTest, WithoutServerTablesTheReaderGetsTheirDefaults) {
 TEST(ConfigWriterTest, ServerTablesHoldWhatDiffersFromTheDefaults) {
   EXPECT_EQ(toToml(SipSettings{}), "");
   EXPECT_EQ(toToml(StoreSettings{}), "");
+  EXPECT_EQ(toToml(ApiSettings{}), "");
   SipSettings sip;
   sip.port = 5080;
   EXPECT_EQ(toToml(sip), "[sip]\nport = 5080\n");
@@ -318,14 +335,15 @@ TEST(ConfigWriterTest, EntriesOnePerEntityInConfigurationOrder) {
   for (const ConfigEntryText& e : entries) {
     got.push_back(e.kind + "/" + e.name + "/" + std::to_string(e.position));
   }
-  EXPECT_EQ(got, (std::vector<std::string>{
-                     "settings/withdraw_reasons/0", "music/Jazz \"cool\" ☕/0", "music/default/1",
-                     "agent/alice/0", "agent/bob/1", "agent/chloé ☎ \"c\"/2", "agent/dave/3",
-                     "queue/" + std::string(kOddQueue) + "/0", "queue/support/1", "queue/fewest/2",
-                     "queue/talk/3", "queue/random/4", "queue/weighted/5", "queue/robin/6",
-                     "queue/linear/7"}));
-  EXPECT_EQ(entries[4].body, "id = \"bob\"\nextension = \"202\"\n");
-  EXPECT_EQ(entries[14].body,
+  EXPECT_EQ(got,
+            (std::vector<std::string>{
+                "settings/withdraw_reasons/0", "music/Jazz \"cool\" ☕/0", "music/default/1",
+                "manager/boss/0", "manager/night \"shift\"/1", "agent/alice/0", "agent/bob/1",
+                "agent/chloé ☎ \"c\"/2", "agent/dave/3", "queue/" + std::string(kOddQueue) + "/0",
+                "queue/support/1", "queue/fewest/2", "queue/talk/3", "queue/random/4",
+                "queue/weighted/5", "queue/robin/6", "queue/linear/7"}));
+  EXPECT_EQ(entries[6].body, "id = \"bob\"\nextension = \"202\"\n");
+  EXPECT_EQ(entries[16].body,
             "name = \"linear\"\nextension = \"607\"\nstrategy = \"linear\"\n"
             "timeout_action = \"extension:600\"\n");
 }

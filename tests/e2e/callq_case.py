@@ -48,10 +48,11 @@ password = "pw204"
 
 
 class CallqCase(harness.E2ETestCase):
-    def serve(self, queues, extra="", store=None, name="callq", head=""):
+    def serve(self, queues, extra="", store=None, name="callq", head="", events_file=True):
         """Starts callq on `queues` (TOML) with its own database in the work dir (or `store`).
         A second server in one test (a restart) takes another `name`: its log and events file
-        are <name>.out and <name>.events.jsonl. `head` goes before every table (top-level keys)."""
+        are <name>.out and <name>.events.jsonl. `head` goes before every table (top-level keys).
+        Without `events_file` the server runs without --events (and self.events is None)."""
         self.sip_port = harness.free_port("both")
         rtp = harness.free_port("udp", span=200)
         self.store = store or self.path("callq.db")
@@ -62,11 +63,13 @@ class CallqCase(harness.E2ETestCase):
                     f"rtp_ports = [{rtp}, {rtp + 199}]\n{extra}\n{AGENTS}\n{queues}\n")
         self.events_path = self.path("events.jsonl" if name == "callq" else f"{name}.events.jsonl")
         self.api_port = harness.free_port("tcp")  # tests run side by side: not the default 8080
-        self.server = self.start(name, [CALLQ_BIN, "serve", config, "--events", self.events_path,
-                                           "--store", self.store, "--api-port", str(self.api_port)],
-                                 merge_stderr=True)
+        command = [CALLQ_BIN, "serve", config, "--store", self.store, "--api-port",
+                   str(self.api_port)]
+        if events_file:
+            command += ["--events", self.events_path]
+        self.server = self.start(name, command, merge_stderr=True)
         harness.wait_for_line(self.server.out_path, r"callq serving", proc=self.server)
-        self.events = harness.EventTail(self.events_path, proc=self.server)
+        self.events = harness.EventTail(self.events_path, proc=self.server) if events_file else None
         self.stopped = False
         self.addCleanup(self.stop_server)
 

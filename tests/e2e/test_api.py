@@ -43,10 +43,12 @@ def manager_hash():
 class WebSocket:
     """A minimal RFC 6455 client (text frames in, close out): enough to read the stream."""
 
-    def __init__(self, port, path):
+    def __init__(self, port, path, origin=None):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
         key = base64.b64encode(os.urandom(16)).decode()
+        origin = origin or f"http://127.0.0.1:{port}"  # as a browser on the console's page
         self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           f"Origin: {origin}\r\n"
                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
                           .encode())
@@ -99,9 +101,12 @@ class WebSocket:
 
 
 class ApiCase(callq_case.CallqCase):
-    def serve_api(self):
+    def serve_api(self, events_file=True, web_root=None):
         extra = f"[[manager]]\nname = \"boss\"\npassword_hash = \"{manager_hash()}\"\n"
-        self.serve(QUEUES, extra=extra, head='withdraw_reasons = ["lunch"]')
+        if web_root:
+            extra = f"[api]\nweb_root = \"{web_root}\"\n\n" + extra
+        self.serve(QUEUES, extra=extra, head='withdraw_reasons = ["lunch"]',
+                   events_file=events_file)
 
     def call(self, method, path, token=None, body=None, raw=None, headers=None):
         """(status, parsed JSON or text, response headers)."""
@@ -161,6 +166,23 @@ class Auth(ApiCase):
                                   headers={"Cookie": "theme=dark; " + cookie.split(";")[0]})
         self.assertEqual((status, me["name"]), (200, "alice"))
 
+        # A token in the URL is for the stream only (URLs end up in proxies' logs).
+        self.refused(401, None, "GET", f"/api/v1/me?token={boss}", None)
+        # Over 1 MB: refused, and the connection is closed (the rest of the body is unread).
+        with socket.create_connection(("127.0.0.1", self.api_port), timeout=10) as big:
+            big.sendall(b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n"
+                        b"\r\n" + b"x" * 1000)
+            answer = b""
+            while chunk := big.recv(65536):
+                answer += chunk
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer)
+        self.assertIn(b"Connection: close", answer)  # and closed: recv() ended
+        # A page of another site cannot open the stream with the cookie.
+        foreign = WebSocket(self.api_port, f"/api/v1/stream?token={boss}",
+                            origin="http://evil.example")
+        self.assertEqual(foreign.status, 403)
+        foreign.close()
+
         self.assertEqual(self.call("POST", "/api/v1/logout", boss)[0], 200)
         self.refused(401, None, "GET", "/api/v1/me", boss)
         self.refused(404, None, "GET", "/api/v1/nothing", body["token"])
@@ -212,13 +234,13 @@ class State(ApiCase):
                      {"presence": "withdrawn", "reason": "nap"})
         self.refused(400, None, "PUT", "/api/v1/agents/bob/presence", bob, ["ready"])
         self.refused(403, "agent", "PUT", "/api/v1/agents/carol/presence", bob,
-                     {"presence": "not_available"})
+                     {"presence": "not available"})
         self.refused(404, "agent", "PUT", "/api/v1/agents/zed/presence", boss,
                      {"presence": "ready"})
 
         status, agent, _ = self.call("PUT", "/api/v1/agents/bob/presence", bob,
-                                     {"presence": "not_available"})
-        self.assertEqual((status, agent["presence"]), (200, "not_available"))
+                                     {"presence": "not available"})
+        self.assertEqual((status, agent["presence"]), (200, "not available"))
         self.events.wait(event="UNAVAILABLE", agent="bob")
         status, agent, _ = self.call("DELETE", "/api/v1/queues/sales/members/bob", boss)
         self.assertEqual((status, agent["queues"][0]["logged_in"]), (200, False))
@@ -253,7 +275,7 @@ class Reports(ApiCase):
         # The CSV is exactly `callq report`'s for the same filter.
         status, csv_text, r = self.call("GET", "/api/v1/events.csv?type=ADDMEMBER,REMOVEMEMBER",
                                         boss)
-        self.assertEqual(status, 200)
+        self.assertEqual(status, 200, csv_text)
         self.assertTrue(r.getheader("Content-Type").startswith("text/csv"))
         cli = subprocess.run([callq_case.CALLQ_BIN, "report", "--store", self.store, "--type",
                               "ADDMEMBER,REMOVEMEMBER"], capture_output=True, text=True,
@@ -282,15 +304,48 @@ class Reports(ApiCase):
                             ("/api/v1/events?limit=0", "limit"),
                             ("/api/v1/events?call=x", "call"),
                             ("/api/v1/events?colour=red", "colour"),
+                            ("/api/v1/events?type=%FF%FE", "type"),  # not UTF-8: still JSON
+                            ("/api/v1/events?%FF=1", "\ufffd"),
                             ("/api/v1/stats/queues?agent=bob", "agent"),
                             ("/api/v1/stats/agents?interval=week", "interval")]:
             with self.subTest(path=path):
                 self.refused(400, field, "GET", path, boss)
 
 
+class Static(ApiCase):
+    def test_the_console_files_are_served_and_nothing_outside_them(self):
+        web = self.path("web")
+        os.makedirs(os.path.join(web, "assets"))
+        with open(os.path.join(web, "index.html"), "w") as f:
+            f.write("<!doctype html><title>callq</title>")
+        with open(os.path.join(web, "assets", "app.js"), "w") as f:
+            f.write("console.log('callq')")
+        with open(self.path("secret.txt"), "w") as f:
+            f.write("outside web_root")
+        os.symlink(self.path("secret.txt"), os.path.join(web, "link.txt"))
+        self.serve_api(web_root=web)
+        status, body, r = self.call("GET", "/")
+        self.assertEqual((status, body), (200, "<!doctype html><title>callq</title>"))
+        self.assertTrue(r.getheader("Content-Type").startswith("text/html"))
+        status, body, r = self.call("GET", "/assets/app.js")
+        self.assertEqual((status, body), (200, "console.log('callq')"))
+        self.assertTrue(r.getheader("Content-Type").startswith("text/javascript"))
+        # The console's own pages (no dot) get index.html; a missing file is 404.
+        self.assertEqual(self.call("GET", "/queues/sales")[1], "<!doctype html><title>callq</title>")
+        self.assertEqual(self.call("GET", "/assets/missing.js")[0], 404)
+        for path in ["//etc/passwd", "/%2Fetc/passwd", "/../secret.txt", "/%2e%2e/secret.txt",
+                     "/assets/..%2F..%2Fsecret.txt", "/link.txt"]:
+            with self.subTest(path=path):
+                status, body, _ = self.call("GET", path)
+                # Refused, or taken as a console page inside web_root (index.html).
+                self.assertTrue(status in (400, 404) or body.startswith("<!doctype"), body)
+                self.assertNotIn("root:", str(body))
+                self.assertNotIn("outside web_root", str(body))
+
+
 class Stream(ApiCase):
     def test_a_real_call_is_seen_waiting_then_connected_and_agents_see_only_theirs(self):
-        self.serve_api()
+        self.serve_api(events_file=False)  # the stream does not depend on `--events`
         boss = self.login("boss", "boss-pw")
         carol = self.login("carol", "pw203")
         refused = WebSocket(self.api_port, "/api/v1/stream")
@@ -298,27 +353,30 @@ class Stream(ApiCase):
         refused.close()
         manager = WebSocket(self.api_port, f"/api/v1/stream?token={boss}")
         agent = WebSocket(self.api_port, f"/api/v1/stream?token={carol}")
-        self.assertEqual((manager.status, agent.status), (101, 101))
+        member = WebSocket(self.api_port, f"/api/v1/stream?token={self.login('bob', 'pw202')}")
+        self.assertEqual((manager.status, agent.status, member.status), (101, 101, 101))
         self.assertEqual(manager.until(event="HELLO")["user"], "boss")
         self.assertEqual(agent.until(event="HELLO")["user"], "carol")
 
         alice = self.nsip_agent("201", "pw201", answer_after=2)
         self.nsip_caller(hangup_after=6)
         entered = manager.until(event="ENTERQUEUE", queue="sales")
+        # Bob is a member of sales: he sees its callers, though the events are not his own.
+        self.assertEqual(member.until(event="ENTERQUEUE")["call"], entered["call"])
         waiting = self.call("GET", "/api/v1/queues/sales", boss)[1]["waiting"]
         self.assertEqual([(w["call"], w["position"]) for w in waiting], [(entered["call"], 1)])
         manager.until(event="CONNECT", agent="alice", call=entered["call"])
         sales = self.call("GET", "/api/v1/queues/sales", boss)[1]
         self.assertEqual(sales["waiting"], [])
-        self.assertEqual(sales["members"][0]["activity"], "on_call")
+        self.assertEqual(sales["members"][0]["activity"], "on call")
         manager.until(event="COMPLETECALLER", call=entered["call"])
         self.line(alice, r"^call-ended 1")
 
         # Carol is in support only: she saw nothing of the sales call, and sees her own changes.
-        self.call("PUT", "/api/v1/agents/carol/presence", carol, {"presence": "not_available"})
+        self.call("PUT", "/api/v1/agents/carol/presence", carol, {"presence": "not available"})
         self.assertEqual(agent.until(event="UNAVAILABLE")["agent"], "carol")
         self.call("PUT", "/api/v1/queues/sales/members/bob", boss)
         manager.until(event="ADDMEMBER", agent="bob")
         self.assertIsNone(agent.message(timeout=1), "carol saw another agent's event")
-        manager.close()
-        agent.close()
+        for ws in (manager, agent, member):
+            ws.close()
