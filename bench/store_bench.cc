@@ -7,7 +7,8 @@
 // thread does: a day of queue calls (ENTERQUEUE, RINGNOANSWER, CONNECT, COMPLETECALLER per call,
 // agents' pauses now and then, and a durable-state record per answered call). Then fills a
 // second SQLite file with M events (default 10,000,000) spread over 31 days and times the month's
-// per-queue and per-agent statistics. Prints the figures, then the last line
+// per-queue and per-agent statistics, the last call id (read at every start) and one agent's
+// day of events. Prints the figures, then the last line
 //   sqlite_events_per_s=N postgres_events_per_s=M
 #include <chrono>
 #include <cstdio>
@@ -172,6 +173,25 @@ int main(int argc, char** argv) {
         "agent and day %.1f ms (%zu rows)\n",
         static_cast<unsigned long long>(monthEvents), queueMs, queues->size(), agentMs,
         agents->size());
+  }
+  // What a start and an agent's report read from the same month.
+  for (int round = 0; round < 3; ++round) {
+    auto t0 = Clock::now();
+    auto last = store->lastCallId();
+    const double lastMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    callq::store::EventFilter f;
+    f.agent = "agent-7";
+    f.fromMs = kStart + 4 * day;
+    f.toMs = kStart + 5 * day;
+    t0 = Clock::now();
+    auto page = store->events(f);
+    const double agentMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (!last || !page) {
+      std::fprintf(stderr, "reads failed\n");
+      return 1;
+    }
+    std::printf("last call id at start %.2f ms; one agent's day of events %.1f ms (%zu events)\n",
+                lastMs, agentMs, page->events.size());
   }
   std::printf("sqlite_events_per_s=%.0f postgres_events_per_s=%.0f\n", sqliteRate, postgresRate);
   return 0;

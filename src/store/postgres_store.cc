@@ -347,7 +347,8 @@ constexpr std::pair<const char*, const char*> kPrepared[] = {
     {"callq_open_calls",
      "SELECT call_id, queue, entered_ms, original_position, agent, connected_ms FROM open_calls "
      "ORDER BY call_id, queue COLLATE \"C\""},
-    {"callq_last_call_id", "SELECT coalesce(max(call_id), 0) FROM events"},
+    {"callq_last_call_id",
+     "SELECT coalesce(max(call_id), 0) FROM events WHERE call_id IS NOT NULL"},
     {"callq_spans",
      "SELECT agent, kind, reason, since_ms FROM spans ORDER BY agent COLLATE \"C\", "
      "kind COLLATE \"C\""},
@@ -373,7 +374,7 @@ using Snapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
 class PostgresStore final : public Store {
  public:
-  static Result<std::unique_ptr<Store>> open(const std::string& url);
+  static Result<std::unique_ptr<Store>> open(const std::string& url, bool create);
 
   std::string describe() const override { return description_; }
 
@@ -419,7 +420,7 @@ class PostgresStore final : public Store {
  private:
   PostgresStore(std::string description, const std::string& url)
       : description_(std::move(description)), conn_(url), quiet_(conn_) {}
-  Result<void> migrate();
+  Result<void> migrate(bool create);  // create: upgrade an older schema
   void reserveIds(pqxx::transaction_base& tx, std::vector<EventRecord>& events);
 
   // Every row of a prepared statement without parameters, each made a T by `make`.
@@ -451,7 +452,7 @@ class PostgresStore final : public Store {
   pqxx::quiet_errorhandler quiet_;  // notices ("already exists, skipping") are no errors
 };
 
-Result<std::unique_ptr<Store>> PostgresStore::open(const std::string& url) {
+Result<std::unique_ptr<Store>> PostgresStore::open(const std::string& url, bool create) {
   const std::string description = describeUrl(url);
   // callq's text is UTF-8, whatever PGCLIENTENCODING says (kept when libpqxx reconnects).
   const std::string options =
@@ -467,14 +468,14 @@ Result<std::unique_ptr<Store>> PostgresStore::open(const std::string& url) {
   } catch (const std::exception& e) {
     return tl::unexpected(ioError(description, "connecting", e));
   }
-  if (Result<void> ok = store->migrate(); !ok) {
+  if (Result<void> ok = store->migrate(create); !ok) {
     return tl::unexpected(ok.error());
   }
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<void> PostgresStore::migrate() {
-  return guarded("migrating the schema", [this]() -> Result<void> {
+Result<void> PostgresStore::migrate(bool create) {
+  return guarded("migrating the schema", [this, create]() -> Result<void> {
     pqxx::work tx(conn_);
     tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
     tx.exec(
@@ -482,13 +483,11 @@ Result<void> PostgresStore::migrate() {
         "applied_ms BIGINT NOT NULL)");
     const std::int64_t version =
         integer(tx.exec("SELECT coalesce(max(version), 0) FROM schema_version")[0][0]);
-    const std::vector<Migration>& migrations = schemaMigrations(Dialect::kPostgres);
-    if (version > static_cast<std::int64_t>(migrations.size())) {
-      return makeError(ErrorCode::kFailedPrecondition,
-                       description_ + ": schema version " + std::to_string(version) +
-                           " is newer than this callq knows (" + std::to_string(migrations.size()) +
-                           "): upgrade callq");
+    if (Result<void> ok = checkSchemaVersion(version, Dialect::kPostgres, create, description_);
+        !ok) {
+      return ok;
     }
+    const std::vector<Migration>& migrations = schemaMigrations(Dialect::kPostgres);
     for (std::size_t v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
       try {
         tx.exec(migrations[v].sql);
@@ -678,8 +677,8 @@ Result<void> PostgresStore::writeConfig(const std::vector<ConfigEntry>& entries)
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> openPostgres(const std::string& url) {
-  return PostgresStore::open(url);
+Result<std::unique_ptr<Store>> openPostgres(const std::string& url, bool create) {
+  return PostgresStore::open(url, create);
 }
 
 }  // namespace callq::store::internal

@@ -224,4 +224,25 @@ const std::vector<Migration>& schemaMigrations(Dialect dialect) {
   return dialect == Dialect::kSqlite ? sqlite : postgres;
 }
 
+Result<void> checkSchemaVersion(std::int64_t version, Dialect dialect, bool migrate,
+                                const std::string& where) {
+  const auto latest = static_cast<std::int64_t>(schemaMigrations(dialect).size());
+  if (version > latest) {
+    return makeError(ErrorCode::kFailedPrecondition,
+                     where + ": schema version " + std::to_string(version) +
+                         " is newer than this callq knows (" + std::to_string(latest) +
+                         "): upgrade callq");
+  }
+  if (version < latest && !migrate) {
+    return makeError(
+        ErrorCode::kFailedPrecondition,
+        where +
+            (version == 0 ? std::string(": no callq database here yet")
+                          : ": schema version " + std::to_string(version) +
+                                ", older than this callq's (" + std::to_string(latest) + ")") +
+            ": start `callq serve` on it once to create or upgrade it");
+  }
+  return {};
+}
+
 }  // namespace callq::store::internal

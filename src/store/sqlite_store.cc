@@ -18,7 +18,6 @@ namespace {
 
 class Statement {
  public:
-  Statement() = default;
   Statement(sqlite3* db, const char* sql, std::string* error) {
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
       *error = std::string(sqlite3_errmsg(db)) + " in: " + sql;
@@ -39,10 +38,6 @@ class Statement {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
-  Statement& bindNull(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
   void reset() {
@@ -58,12 +53,7 @@ class Statement {
                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string_view();
   }
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
+  std::string text(int col) const { return std::string(textView(col)); }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -99,7 +89,7 @@ class SqliteStore final : public Store {
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Result<void> exec(const std::string& sql);
-  Result<void> migrate();
+  Result<void> migrate(bool create);  // create: upgrade an older schema
   // A prepared statement kept for the connection's life.
   Result<Statement*> statement(const char* sql);
   Error error(const std::string& what) const {
@@ -145,7 +135,7 @@ Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path, bool c
       return tl::unexpected(ok.error());
     }
   }
-  if (Result<void> ok = store->migrate(); !ok) {
+  if (Result<void> ok = store->migrate(create); !ok) {
     return tl::unexpected(ok.error());
   }
   return std::unique_ptr<Store>(std::move(store));
@@ -175,7 +165,7 @@ Result<Statement*> SqliteStore::statement(const char* sql) {
   return &it->second;
 }
 
-Result<void> SqliteStore::migrate() {
+Result<void> SqliteStore::migrate(bool create) {
   if (Result<void> ok = exec("BEGIN IMMEDIATE"); !ok) {
     return ok;
   }
@@ -197,13 +187,10 @@ Result<void> SqliteStore::migrate() {
     }
     version = s.integer(0);
   }
-  const std::vector<Migration>& migrations = schemaMigrations(Dialect::kSqlite);
-  if (version > static_cast<std::int64_t>(migrations.size())) {
-    return fail(Error{ErrorCode::kFailedPrecondition,
-                      path_ + ": schema version " + std::to_string(version) +
-                          " is newer than this callq knows (" + std::to_string(migrations.size()) +
-                          "): upgrade callq"});
+  if (Result<void> ok = checkSchemaVersion(version, Dialect::kSqlite, create, path_); !ok) {
+    return fail(ok.error());
   }
+  const std::vector<Migration>& migrations = schemaMigrations(Dialect::kSqlite);
   for (std::size_t v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
     if (Result<void> ok = exec(migrations[v].sql); !ok) {
       return fail(Error{ok.error().code, ok.error().message + " (migration " +
@@ -602,7 +589,8 @@ Result<std::vector<OpenCall>> SqliteStore::readOpenCalls() {
 }
 
 Result<std::uint64_t> SqliteStore::readLastCallId() {
-  CALLQ_STMT(s, "SELECT coalesce(max(call_id), 0) FROM events");
+  // The condition lets SQLite use the partial index events_call (without it: a full scan).
+  CALLQ_STMT(s, "SELECT coalesce(max(call_id), 0) FROM events WHERE call_id IS NOT NULL");
   if (s.step() != SQLITE_ROW) {
     return tl::unexpected(error("reading the last call id"));
   }

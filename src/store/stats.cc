@@ -287,15 +287,9 @@ Figures& Grouping<Figures>::at(std::string_view name, std::int64_t bucket) {
 template <typename Figures>
 template <typename Row>
 std::vector<Row> Grouping<Figures>::rows() && {
-  std::vector<std::string> names;
-  names.reserve(byName_.size());
-  for (const auto& [name, intervals] : byName_) {
-    names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
   std::vector<Row> out;
-  for (const std::string& name : names) {
-    for (auto& [start, figures] : byName_.find(name)->second) {
+  for (auto& [name, intervals] : byName_) {
+    for (auto& [start, figures] : intervals) {
       out.push_back(Row{name, start, std::move(figures)});
     }
   }

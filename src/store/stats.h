@@ -170,13 +170,10 @@ class Grouping {
   std::vector<Row> rows() &&;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   StatsQuery query_;
   std::unordered_map<std::int64_t, std::int64_t> starts_;  // bucket -> interval start
-  std::unordered_map<std::string, std::map<std::int64_t, Figures>, Hash, std::equal_to<>> byName_;
+  // Sorted by name, then start: rows() in order.
+  std::map<std::string, std::map<std::int64_t, Figures>, std::less<>> byName_;
 };
 
 }  // namespace callq::store

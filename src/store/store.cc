@@ -9,7 +9,7 @@ namespace callq::store {
 Result<std::unique_ptr<Store>> Store::open(const std::string& url, Mode mode) {
   std::unique_ptr<Store> store;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    auto opened = internal::openPostgres(url);
+    auto opened = internal::openPostgres(url, mode == Mode::kCreate);
     if (!opened) {
       return tl::unexpected(opened.error());
     }

@@ -23,8 +23,9 @@ namespace callq::store {
 
 class Store {
  public:
-  // kCreate (the server) makes a missing SQLite file and its folder; kExisting (reports) refuses
-  // one that is not there, rather than report on a new empty database.
+  // kCreate (the server) makes a missing SQLite file and its folder, and creates or upgrades the
+  // schema. kExisting (reports) refuses a database that is not there or not at this callq's
+  // schema version, rather than report on an empty one or upgrade one a server is writing.
   enum class Mode { kCreate, kExisting };
   static Result<std::unique_ptr<Store>> open(const std::string& url, Mode mode = Mode::kCreate);
   virtual ~Store() = default;
@@ -89,7 +90,7 @@ class Store {
 // The SQL of both databases, for their implementations.
 namespace internal {
 Result<std::unique_ptr<Store>> openSqlite(const std::string& path, bool create);
-Result<std::unique_ptr<Store>> openPostgres(const std::string& url);
+Result<std::unique_ptr<Store>> openPostgres(const std::string& url, bool create);
 // Open calls follow the events: ENTERQUEUE opens one, CONNECT sets its agent, an ending closes it.
 enum class OpenCallChange { kNone, kOpen, kConnect, kClose };
 OpenCallChange openCallChange(std::string_view type);

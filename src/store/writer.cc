@@ -16,6 +16,7 @@ void StoreWriter::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    stopDeadline_ = Clock::now() + std::chrono::seconds(5);
   }
   wake_.notify_one();
   thread_.join();
@@ -92,27 +93,31 @@ StoreWriter::Counters StoreWriter::counters() const {
 
 bool StoreWriter::appendWithRetry(Batch& batch) {
   auto backoff = std::chrono::milliseconds(50);
-  const auto giveUpAt = Clock::now() + std::chrono::seconds(5);
   for (;;) {
     Result<void> ok = store_->append(batch);
     if (ok) {
       return true;
     }
     bool stopping = false;
+    Clock::time_point deadline;
     {
       std::lock_guard lock(mutex_);
       ++counters_.failures;
       stopping = stopping_;
+      deadline = stopDeadline_;
     }
     if (options_.onError) {
       options_.onError(ok.error().message);
     }
-    if (stopping && Clock::now() >= giveUpAt) {
+    // 5 s from stop() for everything still queued, not 5 s per batch.
+    if (stopping && Clock::now() >= deadline) {
       return false;
     }
     std::unique_lock lock(mutex_);
     // Sleeps, but a stop request cuts the wait short so that shutdown gets its last tries.
-    wake_.wait_for(lock, backoff, [this, stopping] { return stopping_ && !stopping; });
+    const auto sleep = stopping ? std::min<Clock::duration>(backoff, deadline - Clock::now())
+                                : Clock::duration(backoff);
+    wake_.wait_for(lock, sleep, [this, stopping] { return stopping_ && !stopping; });
     backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
   }
 }
@@ -136,7 +141,10 @@ void StoreWriter::run() {
       target = added_;
       since = pendingSince_;
     }
-    const bool ok = appendWithRetry(writing);
+    // After a batch is given up, nothing later is written: a gap (CONNECTs without their
+    // ENTERQUEUE) would be worse than losing the tail.
+    const bool ok = !gaveUp_ && appendWithRetry(writing);
+    gaveUp_ = !ok;
     if (ok && options_.onCommitted && !writing.events.empty()) {
       options_.onCommitted(writing.events);
     }

@@ -43,8 +43,9 @@ class StoreWriter {
   };
 
   StoreWriter(std::unique_ptr<Store> store, Options options);
-  // Writes what is queued (retrying a failing database for up to 5 s; what still fails then is
-  // counted as dropped), then stops the thread. add() after stop() is not allowed.
+  // Writes what is queued (retrying a failing database for up to 5 s in all; what still fails
+  // then is counted as dropped, and so is everything after it), then stops the thread. add() after
+  // stop() is not allowed.
   void stop();
   ~StoreWriter();  // stop()
   StoreWriter(const StoreWriter&) = delete;
@@ -81,6 +82,8 @@ class StoreWriter {
   std::uint64_t durable_ = 0;  // of which committed
   bool idle_ = false;          // the thread waits for work: add() wakes it
   bool stopping_ = false;
+  Clock::time_point stopDeadline_;  // stopping: failing appends are retried until then
+  bool gaveUp_ = false;             // store thread only: a batch was dropped at stop
   Counters counters_;
   std::thread thread_;
 };

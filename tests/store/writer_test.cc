@@ -140,6 +140,38 @@ TEST_F(WriterTest, AFailingAppendIsRetriedWithTheSameRecordsAndCommittedOnce) {
   }
 }
 
+// At stop, a failing append gets 5 s in all. What still fails then is lost, and nothing after it
+// is written even if it could be: no CONNECT without its ENTERQUEUE.
+TEST_F(WriterTest, AtStopAFailingAppendGetsFiveSecondsAndLeavesNoGap) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "callq.db").c_str(), &db), SQLITE_OK);
+  // Only call 1 fails: call 2, alone in the next batch, could be written.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom BEFORE INSERT ON events WHEN NEW.call_id = 1 "
+                         "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  StoreWriter writer(std::move(store), {});
+  writer.add(enter(1));
+  EXPECT_FALSE(writer.flush(std::chrono::milliseconds(300)));  // call 1 is being retried
+  writer.add(enter(2));                                        // waits behind it
+  const auto t0 = std::chrono::steady_clock::now();
+  writer.stop();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(4900));  // retried until the deadline
+  EXPECT_LT(took, std::chrono::seconds(8));          // 5 s in all, not 5 s per batch
+  EXPECT_EQ(writer.counters().committed, 0u);
+  EXPECT_EQ(writer.counters().dropped, 2u);
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  auto page = reopened->events({});
+  ASSERT_TRUE(page.has_value());
+  EXPECT_TRUE(page->events.empty()) << page->events.size() << " event(s) written after a gap";
+}
+
 TEST_F(WriterTest, TheDestructorWritesWhatIsQueued) {
   {
     StoreWriter writer(open(), {});
