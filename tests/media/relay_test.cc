@@ -138,13 +138,14 @@ TEST_F(RelayTest, MapsTelephoneEventsToThePeersPayloadType) {
   fromCaller.keyPress(101, 7);
   fromCaller.audio(kPcmu, kSentinel);  // sent after the event: when it arrives, all of it did
   std::vector<Packet> events;
-  for (std::optional<Packet> packet; (packet = agent.receive(kPatience));) {
+  bool sawSentinel = false;
+  for (std::optional<Packet> packet; !sawSentinel && (packet = agent.receive(kPatience));) {
     if (packet->payloadType != kPcmu) {
       events.push_back(*packet);
-    } else if (packet->payload == kSentinel) {
-      break;
     }
+    sawSentinel = packet->payloadType == kPcmu && packet->payload == kSentinel;
   }
+  ASSERT_TRUE(sawSentinel) << "the audio after the event was not relayed";
   ASSERT_EQ(events.size(), 6u);  // 3 updates and the end sent 3 times
   for (const Packet& packet : events) {
     EXPECT_EQ(packet.payloadType, 96);
@@ -175,12 +176,12 @@ TEST_F(RelayTest, DropsTelephoneEventsWhenThePeerHasNone) {
   std::vector<std::uint8_t> sentinelAsPcma(kSentinel.size());
   internal::transcode(kSentinel.data(), kSentinel.size(), Codec::kPcmu, Codec::kPcma,
                       sentinelAsPcma.data());
-  for (std::optional<Packet> packet; (packet = agent.receive(kPatience));) {
+  bool sawSentinel = false;
+  for (std::optional<Packet> packet; !sawSentinel && (packet = agent.receive(kPatience));) {
     EXPECT_EQ(packet->payloadType, kPcma);  // audio only: the event was dropped
-    if (packet->payload == sentinelAsPcma) {
-      break;
-    }
+    sawSentinel = packet->payload == sentinelAsPcma;
   }
+  ASSERT_TRUE(sawSentinel) << "the audio after the event was not relayed";
   ASSERT_TRUE(waitForDigits(1));  // but the digit is still reported
   EXPECT_EQ(digits(), (std::vector<std::pair<EndpointId, char>>{{a, '3'}}));
 }
