@@ -26,13 +26,7 @@ namespace {
 struct ReportArgs {
   std::string storeUrl;
   std::string config;
-  std::string period;
-  std::string from;
-  std::string to;
-  std::vector<std::string> types;
-  std::string queue;
-  std::string agent;
-  std::uint64_t call = 0;
+  ReportFilters filters;  // --period, --from, --to, --type, --queue, --agent, --call
   std::size_t limit = 0;
   std::int64_t after = 0;
   bool queueLog = false;
@@ -40,11 +34,6 @@ struct ReportArgs {
   std::string interval = "total";
   std::string output;
 };
-
-ReportFilters filtersOf(const ReportArgs& args) {
-  return ReportFilters{args.period, args.from,  args.to,  args.types,
-                       args.queue,  args.agent, args.call};
-}
 
 int usage(const std::string& field, const Error& e) {
   fmt::print(stderr, "--{}: {}\n", field, e.message);
@@ -125,13 +114,13 @@ int runReport(const ReportArgs& args) {
     return 1;
   }
   if (!args.stats.empty()) {
-    const char* unused = !args.types.empty()                            ? "--type"
-                         : args.call != 0                               ? "--call"
-                         : args.limit != 0 || args.after != 0           ? "--limit and --after"
-                         : args.queueLog                                ? "--queue-log"
-                         : args.stats == "queue" && !args.agent.empty() ? "--agent"
-                         : args.stats == "agent" && !args.queue.empty() ? "--queue"
-                                                                        : nullptr;
+    const char* unused = !args.filters.types.empty()          ? "--type"
+                         : args.filters.call != 0             ? "--call"
+                         : args.limit != 0 || args.after != 0 ? "--limit and --after"
+                         : args.queueLog                      ? "--queue-log"
+                         : args.stats == "queue" && !args.filters.agent.empty() ? "--agent"
+                         : args.stats == "agent" && !args.filters.queue.empty() ? "--queue"
+                                                                                : nullptr;
     if (unused != nullptr) {
       fmt::print(stderr, "{} does not apply to --stats {}\n", unused, args.stats);
       return 1;
@@ -141,11 +130,11 @@ int runReport(const ReportArgs& args) {
     return 1;
   }
   std::string field;
-  Result<store::EventFilter> filter = eventFilter(filtersOf(args), &field);
+  Result<store::EventFilter> filter = eventFilter(args.filters, &field);
   if (!filter) {
     return usage(field, filter.error());
   }
-  Result<store::StatsQuery> stats = statsQuery(filtersOf(args), args.interval, &field);
+  Result<store::StatsQuery> stats = statsQuery(args.filters, args.interval, &field);
   if (!args.stats.empty() && !stats) {
     return usage(field, stats.error());
   }
@@ -208,15 +197,16 @@ Command addReportCommand(CLI::App& app) {
                   "else var/callq.db)");
   cli->add_option("--config", args->config, "Take the database from this file's [store] url");
   cli->add_option(
-      "--period", args->period,
+      "--period", args->filters.period,
       "today, yesterday, this-week, last-7-days, this-month or last-month (local time)");
-  cli->add_option("--from", args->from, "From this time: 2026-11-21, 2026-11-21T08:00, ...+01:00");
-  cli->add_option("--to", args->to, "Until this time (excluded)");
-  cli->add_option("--type", args->types, "Only these events (repeat, or comma-separated)")
+  cli->add_option("--from", args->filters.from,
+                  "From this time: 2026-11-21, 2026-11-21T08:00, ...+01:00");
+  cli->add_option("--to", args->filters.to, "Until this time (excluded)");
+  cli->add_option("--type", args->filters.types, "Only these events (repeat, or comma-separated)")
       ->delimiter(',');
-  cli->add_option("--queue", args->queue, "Only this queue's events");
-  cli->add_option("--agent", args->agent, "Only this agent's events");
-  cli->add_option("--call", args->call, "Only this call's events");
+  cli->add_option("--queue", args->filters.queue, "Only this queue's events");
+  cli->add_option("--agent", args->filters.agent, "Only this agent's events");
+  cli->add_option("--call", args->filters.call, "Only this call's events");
   cli->add_option("--limit", args->limit, "At most this many events (a page); says how to go on");
   cli->add_option("--after", args->after, "The events after this id (the next page)");
   cli->add_flag("--queue-log", args->queueLog, "Asterisk queue_log lines instead of CSV");
