@@ -135,7 +135,11 @@ void EngineImpl::agentCallFinished(AgentId agent, const CallState& call) {
   }
 }
 
-void EngineImpl::onWrapUpEnd(AgentId agent) { setActivity(agent, Activity::kIdle, CallId{}); }
+void EngineImpl::onWrapUpEnd(AgentId agent) {
+  if (validAgent(agent)) {  // not an agent a new configuration removed
+    setActivity(agent, Activity::kIdle, CallId{});
+  }
+}
 
 Result<MemberState*> EngineImpl::dynamicMember(AgentId agent, QueueId queue, bool loggedIn) {
   if (!validAgent(agent) || queue.value() >= queues_.size()) {

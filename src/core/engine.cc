@@ -8,7 +8,10 @@ namespace callq::core {
 namespace internal {
 
 EngineImpl::EngineImpl(Config config, const EngineOptions& options)
-    : config_(std::move(config)), rng_(options.seed) {
+    : config_(std::move(config)),
+      rng_(options.seed),
+      initialPresence_(options.initialPresence),
+      initiallyRegistered_(options.initiallyRegistered) {
   agents_.resize(config_.agents.size());
   for (std::uint32_t i = 0; i < config_.agents.size(); ++i) {
     agentById_.emplace(config_.agents[i].id, i);
@@ -177,6 +180,17 @@ std::int64_t Engine::roundRobinPosition(QueueId queue) const {
 
 Result<void> Engine::restore(Time now, const AgentDurable& state) {
   return apply(*impl_, now, [&] { return impl_->restore(state); });
+}
+
+Result<void> Engine::prepareReconfigure(Time now, const Config& next) {
+  return apply(*impl_, now, [&] { return impl_->prepareReconfigure(next); });
+}
+
+Result<Engine::Renumbering> Engine::reconfigure(Time now, Config next) {
+  impl_->advanceTo(now);
+  Result<Renumbering> result = impl_->reconfigure(std::move(next));
+  impl_->settle();
+  return result;
 }
 
 Result<void> Engine::restoreRoundRobin(QueueId queue, std::int64_t position) {

@@ -122,6 +122,28 @@ class Engine {
   Result<void> restore(Time now, const AgentDurable& state);
   Result<void> restoreRoundRobin(QueueId queue, std::int64_t position);
 
+  // --- A new configuration while running --------------------------------------------------------
+  // Ids are dense indexes into config(), so a new configuration renumbers queues and agents
+  // (matched by queue name and agent id). For each old index, the new id; nullopt: removed.
+  struct Renumbering {
+    std::vector<std::optional<QueueId>> queues;
+    std::vector<std::optional<AgentId>> agents;
+  };
+  // Step 1 of taking `next`: checks it (validateConfig, then what the live state forbids: removing
+  // a queue that callers are in, an agent on a call, or a membership the agent is on a call of;
+  // errors kInvalidArgument and kFailedPrecondition, changing nothing), then logs out every
+  // logged-in membership that `next` removes (REMOVEMEMBER with reason "configuration", ending its
+  // rings as a logout does). Its events name today's queues and agents: the driver hands them on
+  // before step 2.
+  Result<void> prepareReconfigure(Time now, const Config& next);
+  // Step 2: takes `next`, keeping every call (waiting, ringing, connected) with its place, and
+  // each agent's presence, activity, logins and strategy counters; a queue keeps its round-robin
+  // place, its recent handle time and how long it has been staffed or empty. New agents start as
+  // at creation (EngineOptions); new static members are logged in (ADDMEMBER, reason
+  // "configuration"). Wait limits are re-armed from the new settings (counted from each caller's
+  // arrival). Fails, changing nothing, when step 1 was not done for `next`.
+  Result<Renumbering> reconfigure(Time now, Config next);
+
  private:
   explicit Engine(std::unique_ptr<internal::EngineImpl> impl);
   std::unique_ptr<internal::EngineImpl> impl_;

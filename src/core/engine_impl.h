@@ -167,6 +167,9 @@ class EngineImpl {
   AgentSnapshot agentSnapshot(AgentId agent) const;
   AgentDurable durableState(AgentId agent) const;
   Result<void> restore(const AgentDurable& state);
+  // reconfigure.cc: a new configuration while running (see Engine).
+  Result<void> prepareReconfigure(const Config& next);
+  Result<Engine::Renumbering> reconfigure(Config next);
   std::optional<std::uint32_t> positionOf(const CallState& call) const;
   std::optional<Duration> estimateWait(const QueueState& q, std::uint32_t position) const;
   std::optional<MemberIndex> memberOf(AgentId agent, QueueId queue) const;
@@ -236,7 +239,15 @@ class EngineImpl {
   QueueState& queueOf(const CallState& call) { return queues_[call.queue.value()]; }
   bool validAgent(AgentId agent) const { return agent.value() < agents_.size(); }
 
+  // reconfigure.cc
+  Result<Engine::Renumbering> renumber(const Config& next) const;
+  Result<void> checkLiveState(const Config& next, const Engine::Renumbering& r) const;
+  bool keepsMembership(const Config& next, const Engine::Renumbering& r, QueueId queue,
+                       AgentId agent) const;
+
   Rng rng_;
+  Presence initialPresence_ = Presence::kReady;  // for agents added later (EngineOptions)
+  bool initiallyRegistered_ = true;
   std::uint64_t nextSeq_ = 0;
   std::vector<AgentId> pendingPulls_;
   std::vector<QueueId> pendingQueues_;  // queues whose held callers may be offered again

@@ -83,6 +83,17 @@ class TimerQueue {
 
   std::size_t size() const { return live_; }
 
+  // Rewrites the agent of every wrap-up timer (a new configuration renumbers agents): `f(old)`
+  // gives the new index. The order of the heap does not depend on it.
+  template <typename F>
+  void renumberAgents(F&& f) {
+    for (Timer& t : heap_) {
+      if (t.kind == TimerKind::kWrapUpEnd) {
+        t.agent = f(t.agent);
+      }
+    }
+  }
+
  private:
   struct Later {  // std heap functions keep the greatest on top: "greatest" = earliest here
     bool operator()(const Timer& a, const Timer& b) const {
