@@ -52,6 +52,20 @@ struct ReportRequest {
   std::map<std::string, std::string> params;
 };
 
+// /api/v1/config... (managers only; routes.cc checks): the method, the path segments after
+// /api/v1/config, and the body.
+struct ConfigRequest {
+  std::string method;
+  std::vector<std::string> path;
+  std::string body;
+};
+
+// A registered phone of an agent (the registrar's binding).
+struct Phone {
+  std::string contact;
+  std::int64_t expiresInS = 0;
+};
+
 // A live event for the stream: the JSON object, and what it is about (for per-user filtering).
 struct LiveEvent {
   std::string queue;
@@ -72,8 +86,13 @@ class Backend {
   // Answers a report from the store (an agent's request already narrowed to itself). Called on
   // the API thread; may take a while.
   virtual Reply report(const ReportRequest& request) = 0;
-  // The SIP password of an agent's account (empty: none), to sign agents in. Any thread.
+  // The SIP password of an agent's account (empty: none), to sign agents in. API thread.
   virtual std::string agentPassword(const std::string& agent) const = 0;
+  // Reads or changes the configuration (docs/api.md, "Configuration"). API thread; a change is
+  // in effect on the running server, and stored, when the reply comes.
+  virtual Reply configure(const ConfigRequest& request) = 0;
+  // The agent's registered phones. Signalling thread (within read()).
+  virtual std::vector<Phone> phones(AgentId agent) const = 0;
 };
 
 struct ApiOptions {

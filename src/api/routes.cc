@@ -75,9 +75,27 @@ bool isMember(const core::QueueConfig& q, const std::string& agent) {
   return false;
 }
 
-json agentJson(const core::Engine& engine, AgentId id) {
+// The queue call ringing at the agent or connected to it, or null.
+json callJson(const core::Engine& engine, const core::AgentSnapshot& s) {
+  const std::optional<core::Engine::CallInfo> info =
+      s.call.valid() ? engine.callInfo(s.call) : std::nullopt;
+  if (!info) {
+    return nullptr;
+  }
+  return {{"id", s.call.value()},
+          {"queue", engine.config().queues[info->queue.value()].name},
+          {"caller", info->callerId},
+          {"state", info->connected ? "connected" : "ringing"},
+          {"since_ms", toMillis(s.since)}};
+}
+
+json agentJson(const core::Engine& engine, AgentId id, const Backend& backend) {
   const core::AgentConfig& a = engine.config().agents[id.value()];
   const core::AgentSnapshot s = engine.agentSnapshot(id);
+  json phones = json::array();
+  for (const Phone& p : backend.phones(id)) {
+    phones.push_back({{"contact", p.contact}, {"expires_in_s", p.expiresInS}});
+  }
   json queues = json::array();
   for (const core::QueueConfig& q : engine.config().queues) {
     for (const core::MemberConfig& m : q.members) {
@@ -98,7 +116,8 @@ json agentJson(const core::Engine& engine, AgentId id) {
           {"on_other_call", s.onOtherCall},
           {"registered", s.registered},
           {"since_ms", toMillis(s.since)},
-          {"call", s.call.valid() ? json(s.call.value()) : json(nullptr)},
+          {"call", callJson(engine, s)},
+          {"phones", std::move(phones)},
           {"queues", std::move(queues)}};
 }
 
@@ -107,7 +126,9 @@ json queueJson(const core::Engine& engine, Time now, QueueId id) {
   const core::QueueSnapshot s = engine.queueSnapshot(now, id);
   json waiting = json::array();
   for (const core::WaitingCaller& c : s.callers) {
+    const std::optional<core::Engine::CallInfo> info = engine.callInfo(c.call);
     waiting.push_back({{"call", c.call.value()},
+                       {"caller", info ? info->callerId : std::string()},
                        {"position", c.position},
                        {"waited_s", seconds(c.waited)},
                        {"ringing", c.ringing}});
@@ -230,6 +251,13 @@ void Router::run() {
     backend_.read([answer = answer_](const core::Engine& engine, Time) {
       answer(jsonReply(200, {{"reasons", engine.config().withdrawReasons}}));
     });
+  } else if (!rest_.empty() && rest_[0] == "config") {
+    if (!who_.manager) {
+      error(403, "", "the configuration is for managers");
+      return;
+    }
+    answer_(backend_.configure(
+        ConfigRequest{method_, std::vector<std::string>(rest_.begin() + 1, rest_.end()), body_}));
   } else if (is("GET", {"events"})) {
     report(ReportRequest::Kind::kEvents);
   } else if (is("GET", {"events.csv"})) {
@@ -269,24 +297,25 @@ void Router::listAgents(std::optional<std::string> id) {
     error(403, "agent", "an agent sees only itself");
     return;
   }
-  backend_.read([answer = answer_, who = who_, id](const core::Engine& engine, Time) {
-    if (id) {
-      const std::optional<AgentId> a = engine.findAgent(*id);
-      if (!a) {
-        answer(errorReply(404, "agent", "no agent '" + *id + "'"));
-        return;
-      }
-      answer(jsonReply(200, agentJson(engine, *a)));
-      return;
-    }
-    json out = json::array();
-    for (std::uint32_t i = 0; i < engine.config().agents.size(); ++i) {
-      if (who.manager || engine.config().agents[i].id == who.agent) {
-        out.push_back(agentJson(engine, AgentId(i)));
-      }
-    }
-    answer(jsonReply(200, {{"agents", std::move(out)}}));
-  });
+  backend_.read(
+      [answer = answer_, who = who_, id, &backend = backend_](const core::Engine& engine, Time) {
+        if (id) {
+          const std::optional<AgentId> a = engine.findAgent(*id);
+          if (!a) {
+            answer(errorReply(404, "agent", "no agent '" + *id + "'"));
+            return;
+          }
+          answer(jsonReply(200, agentJson(engine, *a, backend)));
+          return;
+        }
+        json out = json::array();
+        for (std::uint32_t i = 0; i < engine.config().agents.size(); ++i) {
+          if (who.manager || engine.config().agents[i].id == who.agent) {
+            out.push_back(agentJson(engine, AgentId(i), backend));
+          }
+        }
+        answer(jsonReply(200, {{"agents", std::move(out)}}));
+      });
 }
 
 void Router::setPresence(const std::string& agent) {
@@ -331,14 +360,15 @@ void Router::setPresence(const std::string& agent) {
   }
   auto out = std::make_shared<json>();
   backend_.input(
-      [agent, presence, reason, out](core::Engine& engine, Time now) -> Result<void> {
+      [agent, presence, reason, out, &backend = backend_](core::Engine& engine,
+                                                          Time now) -> Result<void> {
         const std::optional<AgentId> a = engine.findAgent(agent);
         if (!a) {
           return makeError(ErrorCode::kNotFound, "no agent '" + agent + "'");
         }
         Result<void> ok = engine.setPresence(now, *a, presence, reason);
         if (ok) {
-          *out = agentJson(engine, *a);
+          *out = agentJson(engine, *a, backend);
         }
         return ok;
       },
@@ -360,7 +390,8 @@ void Router::membership(const std::string& queue, const std::string& agent, bool
   auto out = std::make_shared<json>();
   auto field = std::make_shared<std::string>();
   backend_.input(
-      [queue, agent, login, out, field](core::Engine& engine, Time now) -> Result<void> {
+      [queue, agent, login, out, field, &backend = backend_](core::Engine& engine,
+                                                             Time now) -> Result<void> {
         const std::optional<QueueId> q = engine.findQueue(queue);
         const std::optional<AgentId> a = engine.findAgent(agent);
         if (!q) {
@@ -378,7 +409,7 @@ void Router::membership(const std::string& queue, const std::string& agent, bool
         }
         Result<void> ok = login ? engine.login(now, *a, *q) : engine.logout(now, *a, *q);
         if (ok) {
-          *out = agentJson(engine, *a);
+          *out = agentJson(engine, *a, backend);
         }
         return ok;
       },

@@ -1,8 +1,13 @@
 #include "app/api_backend.h"
 
+#include <spdlog/spdlog.h>
+
+#include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "app/config_edit.h"
+#include "app/persistence.h"
 #include "app/report_query.h"
 #include "store/report_format.h"
 #include "store/store.h"
@@ -70,12 +75,13 @@ json agentFiguresJson(const store::AgentFigures& f) {
 
 }  // namespace
 
-ApiBackend::ApiBackend(std::string storeUrl, std::map<std::string, std::string> agentPasswords,
-                       std::function<void(std::function<void()>)> post, runtime::Runtime& runtime)
-    : storeUrl_(std::move(storeUrl)),
-      agentPasswords_(std::move(agentPasswords)),
+ApiBackend::ApiBackend(config::ServerConfig config, std::function<void(std::function<void()>)> post,
+                       runtime::Runtime& runtime, Apply apply, Phones phones)
+    : config_(std::move(config)),
       post_(std::move(post)),
-      runtime_(runtime) {}
+      runtime_(runtime),
+      apply_(std::move(apply)),
+      phones_(std::move(phones)) {}
 
 ApiBackend::~ApiBackend() = default;
 
@@ -89,8 +95,107 @@ void ApiBackend::input(std::function<Result<void>(core::Engine&, Time)> f,
 }
 
 std::string ApiBackend::agentPassword(const std::string& agent) const {
-  auto it = agentPasswords_.find(agent);
-  return it == agentPasswords_.end() ? "" : it->second;
+  const std::vector<core::AgentConfig>& agents = config_.engine.agents;
+  for (std::size_t i = 0; i < agents.size() && i < config_.agentPasswords.size(); ++i) {
+    if (agents[i].id == agent) {
+      return config_.agentPasswords[i];
+    }
+  }
+  return "";
+}
+
+Result<void> ApiBackend::openStore() {
+  if (!store_) {
+    auto opened = store::Store::open(config_.store.url, store::Store::Mode::kExisting);
+    if (!opened) {
+      return tl::unexpected(opened.error());
+    }
+    store_ = std::move(*opened);
+  }
+  return {};
+}
+
+Result<void> ApiBackend::applyOnServer(const config::ServerConfig& next) {
+  auto promise = std::make_shared<std::promise<Result<void>>>();
+  std::future<Result<void>> result = promise->get_future();
+  post_([this, next, promise] { promise->set_value(apply_(next)); });
+  // The signalling thread never waits for this one, so this cannot deadlock; it only waits long
+  // when that thread has stopped (the closure then never runs).
+  if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    return makeError(ErrorCode::kIo, "the server did not take the change (is it stopping?)");
+  }
+  return result.get();
+}
+
+api::Reply ApiBackend::configure(const api::ConfigRequest& r) {
+  const std::vector<std::string>& p = r.path;
+  const auto reply = [](int status, std::string body) {
+    return api::Reply{status, "application/json", std::move(body)};
+  };
+  if (r.method == "GET") {
+    std::optional<std::string> found;
+    if (p.empty()) {
+      found = configJson(config_);
+    } else if (p.size() == 2 && p[0] == "queues") {
+      found = queueSettingsJson(config_, p[1]);
+    } else if (p.size() == 2 && p[0] == "agents") {
+      found = agentSettingsJson(config_, p[1]);
+    }
+    if (found) {
+      return reply(200, std::move(*found));
+    }
+    if (p.size() == 2 && (p[0] == "queues" || p[0] == "agents")) {
+      const std::string what = p[0] == "queues" ? "queue" : "agent";
+      return api::errorReply(404, what, "no " + what + " '" + p[1] + "'");
+    }
+  }
+  using Kind = ConfigEdit::Kind;
+  using Op = ConfigEdit::Op;
+  std::optional<ConfigEdit> edit;
+  if (!p.empty() && (p[0] == "queues" || p[0] == "agents")) {
+    const Kind kind = p[0] == "queues" ? Kind::kQueue : Kind::kAgent;
+    if (p.size() == 1 && r.method == "POST") {
+      edit = ConfigEdit{kind, Op::kCreate, "", r.body};
+    } else if (p.size() == 2 && r.method == "PUT") {
+      edit = ConfigEdit{kind, Op::kUpdate, p[1], r.body};
+    } else if (p.size() == 2 && r.method == "DELETE") {
+      edit = ConfigEdit{kind, Op::kDelete, p[1], ""};
+    }
+  } else if (p.size() == 1 && p[0] == "reasons" && r.method == "PUT") {
+    edit = ConfigEdit{Kind::kReasons, Op::kUpdate, "", r.body};
+  }
+  if (!edit) {
+    return api::errorReply(404, "",
+                           "no " + r.method + " under /api/v1/config like this " +
+                               "(docs/api.md lists the endpoints)");
+  }
+  tl::expected<Edited, EditError> edited = applyEdit(config_, *edit);
+  if (!edited) {
+    return api::errorReply(edited.error().status, edited.error().field, edited.error().reason);
+  }
+  if (Result<void> applied = applyOnServer(edited->config); !applied) {
+    const int status = applied.error().code == ErrorCode::kFailedPrecondition ? 409
+                       : applied.error().code == ErrorCode::kIo               ? 503
+                                                                              : 400;
+    return api::errorReply(status, "", applied.error().message);
+  }
+  Result<void> stored = openStore();
+  if (stored) {
+    stored = store_->replaceConfig(toStoreEntries(edited->config));
+  }
+  if (!stored) {
+    // Not kept, so not served either: the running server goes back to what the store has.
+    const Result<void> undone = applyOnServer(config_);
+    spdlog::error("api: a configuration change could not be stored ({}); {}",
+                  stored.error().message,
+                  undone ? "undone" : "and undoing it failed: " + undone.error().message);
+    return api::errorReply(
+        503, "", "the change could not be stored, so it was undone: " + stored.error().message);
+  }
+  config_ = std::move(edited->config);
+  spdlog::info("api: configuration changed: {} {}{}", r.method, p[0],
+               p.size() > 1 ? "/" + p[1] : "");
+  return reply(edit->op == Op::kCreate ? 201 : 200, std::move(edited->reply));
 }
 
 api::Reply ApiBackend::report(const api::ReportRequest& r) {
@@ -139,12 +244,8 @@ api::Reply ApiBackend::report(const api::ReportRequest& r) {
   if (stats && !query) {
     return api::errorReply(400, field, query.error().message);
   }
-  if (!store_) {
-    auto opened = store::Store::open(storeUrl_, store::Store::Mode::kExisting);
-    if (!opened) {
-      return api::errorReply(503, "", "the store cannot be read: " + opened.error().message);
-    }
-    store_ = std::move(*opened);
+  if (Result<void> opened = openStore(); !opened) {
+    return api::errorReply(503, "", "the store cannot be read: " + opened.error().message);
   }
 
   if (stats) {

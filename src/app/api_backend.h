@@ -3,11 +3,12 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/api_server.h"
+#include "config/server_config.h"
 #include "runtime/runtime.h"
 
 namespace callq::store {
@@ -18,9 +19,15 @@ namespace callq::app {
 
 class ApiBackend final : public api::Backend {
  public:
-  // `post` runs a function on the signalling thread (sip::SipServer::post).
-  ApiBackend(std::string storeUrl, std::map<std::string, std::string> agentPasswords,
-             std::function<void(std::function<void()>)> post, runtime::Runtime& runtime);
+  // Runs on the signalling thread: makes the running server take a new configuration.
+  using Apply = std::function<Result<void>(const config::ServerConfig&)>;
+  // Signalling thread: an agent's registered phones.
+  using Phones = std::function<std::vector<api::Phone>(AgentId)>;
+
+  // `config` is the configuration being served (the store's); `post` runs a function on the
+  // signalling thread (sip::SipServer::post).
+  ApiBackend(config::ServerConfig config, std::function<void(std::function<void()>)> post,
+             runtime::Runtime& runtime, Apply apply, Phones phones);
   ~ApiBackend() override;
 
   void read(std::function<void(const core::Engine&, Time)> f) override;
@@ -28,13 +35,20 @@ class ApiBackend final : public api::Backend {
              std::function<void(Result<void>)> done) override;
   api::Reply report(const api::ReportRequest& request) override;
   std::string agentPassword(const std::string& agent) const override;
+  api::Reply configure(const api::ConfigRequest& request) override;
+  std::vector<api::Phone> phones(AgentId agent) const override { return phones_(agent); }
 
  private:
-  std::string storeUrl_;
-  std::map<std::string, std::string> agentPasswords_;  // read-only after construction
+  Result<void> openStore();
+  // Runs apply_ on the signalling thread and waits for it (5 s at most: a server stopping).
+  Result<void> applyOnServer(const config::ServerConfig& next);
+
+  config::ServerConfig config_;  // API thread only: what is served and stored
   std::function<void(std::function<void()>)> post_;
   runtime::Runtime& runtime_;
-  std::unique_ptr<store::Store> store_;  // API thread only, opened at the first report
+  Apply apply_;
+  Phones phones_;
+  std::unique_ptr<store::Store> store_;  // API thread only, opened at the first use
 };
 
 }  // namespace callq::app

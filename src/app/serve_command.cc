@@ -56,6 +56,8 @@ class MediaAdapter final : public sip::MediaPort {
     r.telephoneEvent = telephoneEvent;
     server_.setRemote(ep, r);
   }
+  // Signalling thread (as playHold): the hold audio of each queue of a new configuration.
+  void setHold(std::vector<media::AudioId> holdByQueue) { holdByQueue_ = std::move(holdByQueue); }
   void playHold(std::uint32_t ep, std::uint32_t queue) override {
     server_.play(ep, holdByQueue_[queue]);
   }
@@ -215,12 +217,17 @@ int runServe(const ServeArgs& args) {
     }
     music[name] = *audio;
   }
-  std::vector<media::AudioId> holdByQueue;
-  for (const core::QueueConfig& q : engineConfig.queues) {
-    holdByQueue.push_back(q.holdAudio == "ringback" ? (*mediaServer)->ringback()
-                                                    : music.at(q.holdAudio));
-  }
-  MediaAdapter adapter(**mediaServer, holdByQueue);
+  // Music classes are the file's (the API does not change them): a queue naming another gets
+  // the ringback.
+  const auto holdAudio = [&](const core::Config& config) {
+    std::vector<media::AudioId> out;
+    for (const core::QueueConfig& q : config.queues) {
+      const auto it = music.find(q.holdAudio);
+      out.push_back(it == music.end() ? (*mediaServer)->ringback() : it->second);
+    }
+    return out;
+  };
+  MediaAdapter adapter(**mediaServer, holdAudio(engineConfig));
 
   sip::SipOptions sipOptions;
   sipOptions.address = cfg.sip.address;
@@ -238,14 +245,22 @@ int runServe(const ServeArgs& args) {
     fmt::print(stderr, "{}\n", server.error().message);
     return 1;
   }
-  std::map<std::string, std::string> passwords;
-  for (std::size_t i = 0; i < engineConfig.agents.size() && i < cfg.agentPasswords.size(); ++i) {
-    passwords[engineConfig.agents[i].id] = cfg.agentPasswords[i];
-  }
   sip::SipServer* sipServer = server->get();
   backend = std::make_unique<ApiBackend>(
-      cfg.store.url, std::move(passwords),
-      [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime);
+      cfg, [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime,
+      [sipServer, &adapter, &holdAudio](const config::ServerConfig& next) {
+        return sipServer->reconfigure(next.engine, next.agentPasswords,
+                                      [&] { adapter.setHold(holdAudio(next.engine)); });
+      },
+      [sipServer, &runtime](AgentId agent) {
+        std::vector<api::Phone> out;
+        const Time now = runtime.now();
+        for (const sip::SipServer::Phone& p : sipServer->phones(agent.value())) {
+          out.push_back(
+              api::Phone{p.contact, std::max<std::int64_t>(0, (p.expires - now).count() / 1000)});
+        }
+        return out;
+      });
   api::ApiOptions apiOptions;
   apiOptions.address = cfg.api.address;
   apiOptions.port = cfg.api.port;

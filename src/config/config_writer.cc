@@ -16,9 +16,11 @@ constexpr std::string_view kAgent = "agent";
 constexpr std::string_view kQueue = "queue";
 constexpr std::string_view kManager = "manager";
 
+}  // namespace
+
 // A TOML basic string. TOML requires escaping '"', '\' and the control characters U+0000-U+001F
 // and U+007F; every other byte is kept, so UTF-8 stays readable.
-std::string quote(std::string_view text) {
+std::string tomlString(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -44,13 +46,15 @@ std::string quote(std::string_view text) {
 }
 
 // A key: bare when TOML allows it (A-Z a-z 0-9 _ -), quoted otherwise.
-std::string keyText(std::string_view key) {
+std::string tomlKey(std::string_view key) {
   const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
-  return bare ? std::string(key) : quote(key);
+  return bare ? std::string(key) : tomlString(key);
 }
+
+namespace {
 
 // Whole seconds as an integer. Anything else as decimal seconds ("1.5"), exact to the
 // millisecond: the parser refuses it (a float) on its line rather than reading a rounded value.
@@ -95,16 +99,16 @@ void putCount(std::string& out, std::string_view key, unsigned value) {
 void putDestination(std::string& out, std::string_view actionKey, std::string_view messageKey,
                     const core::Destination& d) {
   if (d.kind != core::DestinationKind::kHangup) {
-    put(out, actionKey, quote(core::formatDestination(d)));
+    put(out, actionKey, tomlString(core::formatDestination(d)));
   }
   if (!d.message.empty()) {
-    put(out, messageKey, quote(d.message));
+    put(out, messageKey, tomlString(d.message));
   }
 }
 
 void putRinging(std::string& out, const core::QueueConfig& q, const core::QueueConfig& defaults) {
   if (q.strategy != defaults.strategy) {
-    put(out, "strategy", quote(core::strategyName(q.strategy)));
+    put(out, "strategy", tomlString(core::strategyName(q.strategy)));
   }
   putSeconds(out, "ring_time", q.ringTime, defaults.ringTime);
   putSeconds(out, "retry", q.retry, defaults.retry);
@@ -122,7 +126,7 @@ void putWaiting(std::string& out, const core::QueueConfig& q, const core::QueueC
     put(out, "wait_time_empty", secondsText(*q.waitEmpty));
   }
   if (q.refuseJoinEmpty) {
-    put(out, "join_empty", quote("refuse"));
+    put(out, "join_empty", tomlString("refuse"));
   }
 }
 
@@ -133,8 +137,8 @@ void putExitKeys(std::string& out, const std::vector<core::ExitKey>& keys) {
   }
   std::string table = "{ ";
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    table += (i == 0 ? "" : ", ") + quote(std::string(1, keys[i].key)) + " = " +
-             quote(core::formatDestination(keys[i].destination));
+    table += (i == 0 ? "" : ", ") + tomlString(std::string(1, keys[i].key)) + " = " +
+             tomlString(core::formatDestination(keys[i].destination));
   }
   put(out, "exit_keys", table + " }");
 }
@@ -146,7 +150,7 @@ void putPolicy(std::string& out, const core::QueueConfig& q, const core::QueueCo
   }
   putSeconds(out, "stats_window", q.statsWindow, defaults.statsWindow);
   if (q.holdAudio != defaults.holdAudio) {
-    put(out, "hold_audio", quote(q.holdAudio));
+    put(out, "hold_audio", tomlString(q.holdAudio));
   }
 }
 
@@ -159,7 +163,7 @@ void putMembers(std::string& out, const std::vector<core::MemberConfig>& members
   }
   std::string list = "[\n";
   for (const core::MemberConfig& m : members) {
-    list += "  { agent = " + quote(m.agent);
+    list += "  { agent = " + tomlString(m.agent);
     if (m.level != 0) {
       list += ", level = " + std::to_string(m.level);
     }
@@ -171,13 +175,13 @@ void putMembers(std::string& out, const std::vector<core::MemberConfig>& members
 std::string queueBody(const core::QueueConfig& q) {
   const core::QueueConfig defaults{};
   std::string out;
-  put(out, "name", quote(q.name));
-  put(out, "extension", quote(q.extension));
+  put(out, "name", tomlString(q.name));
+  put(out, "extension", tomlString(q.extension));
   if (q.loginCode != "*41" + q.extension) {
-    put(out, "login_code", quote(q.loginCode));
+    put(out, "login_code", tomlString(q.loginCode));
   }
   if (q.logoutCode != "*42" + q.extension) {
-    put(out, "logout_code", quote(q.logoutCode));
+    put(out, "logout_code", tomlString(q.logoutCode));
   }
   putRinging(out, q, defaults);
   putWaiting(out, q, defaults);
@@ -191,13 +195,13 @@ std::string queueBody(const core::QueueConfig& q) {
 
 std::string agentBody(const core::AgentConfig& agent, const std::string& password) {
   std::string out;
-  put(out, "id", quote(agent.id));
+  put(out, "id", tomlString(agent.id));
   if (!agent.name.empty() && agent.name != agent.id) {  // the name defaults to the id
-    put(out, "name", quote(agent.name));
+    put(out, "name", tomlString(agent.name));
   }
-  put(out, "extension", quote(agent.extension));
+  put(out, "extension", tomlString(agent.extension));
   if (!password.empty()) {
-    put(out, "password", quote(password));
+    put(out, "password", tomlString(password));
   }
   return out;
 }
@@ -205,7 +209,7 @@ std::string agentBody(const core::AgentConfig& agent, const std::string& passwor
 std::string withdrawReasonsBody(const std::vector<std::string>& reasons) {
   std::string list = "[";
   for (std::size_t i = 0; i < reasons.size(); ++i) {
-    list += (i == 0 ? "" : ", ") + quote(reasons[i]);
+    list += (i == 0 ? "" : ", ") + tomlString(reasons[i]);
   }
   std::string out;
   put(out, "withdraw_reasons", list + "]");
@@ -232,13 +236,13 @@ std::string toToml(const SipSettings& sip) {
   const SipSettings defaults{};
   std::string out;
   if (sip.address != defaults.address) {
-    put(out, "address", quote(sip.address));
+    put(out, "address", tomlString(sip.address));
   }
   if (sip.port != defaults.port) {
     put(out, "port", std::to_string(sip.port));
   }
   if (sip.realm != defaults.realm) {
-    put(out, "realm", quote(sip.realm));
+    put(out, "realm", tomlString(sip.realm));
   }
   if (sip.rtpMin != defaults.rtpMin || sip.rtpMax != defaults.rtpMax) {
     put(out, "rtp_ports",
@@ -250,7 +254,7 @@ std::string toToml(const SipSettings& sip) {
 std::string toToml(const StoreSettings& store) {
   std::string out;
   if (store.url != StoreSettings{}.url) {
-    put(out, "url", quote(store.url));  // relative to the working directory: kept as it is
+    put(out, "url", tomlString(store.url));  // relative to the working directory: kept as it is
   }
   return out.empty() ? out : "[store]\n" + out;
 }
@@ -259,13 +263,13 @@ std::string toToml(const ApiSettings& api) {
   const ApiSettings defaults{};
   std::string out;
   if (api.address != defaults.address) {
-    put(out, "address", quote(api.address));
+    put(out, "address", tomlString(api.address));
   }
   if (api.port != defaults.port) {
     put(out, "port", std::to_string(api.port));
   }
   if (!api.webRoot.empty()) {
-    put(out, "web_root", quote(api.webRoot));  // resolved when read: absolute or as given
+    put(out, "web_root", tomlString(api.webRoot));  // resolved when read: absolute or as given
   }
   return out.empty() ? out : "[api]\n" + out;
 }
@@ -287,13 +291,13 @@ std::vector<ConfigEntryText> toEntries(const ServerConfig& config) {
   std::int64_t position = 0;
   for (const auto& [name, path] : config.music) {
     std::string body;
-    put(body, keyText(name), quote(path));
+    put(body, tomlKey(name), tomlString(path));
     entries.push_back({std::string(kMusic), name, position++, std::move(body)});
   }
   for (std::size_t i = 0; i < config.managers.size(); ++i) {
     std::string body;
-    put(body, "name", quote(config.managers[i].name));
-    put(body, "password_hash", quote(config.managers[i].passwordHash));
+    put(body, "name", tomlString(config.managers[i].name));
+    put(body, "password_hash", tomlString(config.managers[i].passwordHash));
     entries.push_back({std::string(kManager), config.managers[i].name, static_cast<std::int64_t>(i),
                        std::move(body)});
   }
@@ -336,7 +340,7 @@ std::string entriesToToml(const std::vector<ConfigEntryText>& entries, std::stri
     const std::string& kind = (*it)->kind;
     const std::string separator = out.empty() ? "" : "\n";
     if (kind != kMusic) {
-      out += separator + "[[" + keyText(kind) + "]]\n";
+      out += separator + "[[" + tomlKey(kind) + "]]\n";
     } else if (!inMusic) {
       out += separator + "[music]\n";
     }

@@ -55,6 +55,11 @@ std::string toToml(const ServerConfig& config, bool withServerTables);
 // The configuration cut into entries: settings, then music classes, agents and queues.
 std::vector<ConfigEntryText> toEntries(const ServerConfig& config);
 
+// A TOML basic string with its quotes ('"', '\\' and control characters escaped, UTF-8 kept).
+std::string tomlString(std::string_view text);
+// A key: bare when TOML allows it (A-Z a-z 0-9 _ -), else quoted.
+std::string tomlKey(std::string_view key);
+
 // The [sip] table: its header and the fields that differ from the defaults; "" when none does.
 std::string toToml(const SipSettings& sip);
 // The [store] table, in the same way.

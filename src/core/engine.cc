@@ -169,6 +169,15 @@ bool Engine::isLoggedIn(AgentId agent, QueueId queue) const {
   return mi && impl_->queues_[queue.value()].members[*mi].loggedIn;
 }
 
+std::optional<Engine::CallInfo> Engine::callInfo(CallId call) const {
+  auto it = impl_->calls_.find(call.value());
+  if (it == impl_->calls_.end()) {
+    return std::nullopt;
+  }
+  const internal::CallState& c = it->second;
+  return CallInfo{c.queue, c.callerId, c.enteredAt, c.phase == internal::CallPhase::kConnected};
+}
+
 std::size_t Engine::activeCalls() const { return impl_->calls_.size(); }
 
 AgentDurable Engine::durableState(AgentId agent) const { return impl_->durableState(agent); }

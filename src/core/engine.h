@@ -109,6 +109,14 @@ class Engine {
   std::optional<std::uint32_t> position(CallId call) const;
   std::optional<Duration> estimatedWait(CallId call) const;
   bool isLoggedIn(AgentId agent, QueueId queue) const;
+  // A call the engine holds (waiting, ringing or connected): its queue and caller.
+  struct CallInfo {
+    QueueId queue;
+    std::string callerId;
+    Time enteredAt;
+    bool connected = false;
+  };
+  std::optional<CallInfo> callInfo(CallId call) const;
   std::size_t activeCalls() const;
 
   // --- State kept across restarts ---------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ class Registrar {
               Time expires, Time now);
   // Removes every binding of the agent ("Contact: *"). Returns whether it had any.
   bool removeAll(std::uint32_t agent);
+  // A new configuration renumbered the agents: `newIndex[old]` (nullopt: removed, its phones are
+  // forgotten); `agents` is the new count.
+  void renumber(const std::vector<std::optional<std::uint32_t>>& newIndex, std::size_t agents);
   // Drops expired bindings; returns the agents left with no phone.
   std::vector<std::uint32_t> expire(Time now);
   // The earliest expiry, or kNever. O(1): the SIP loop asks after every event.

@@ -1,5 +1,6 @@
 #include "sip/sip_server.h"
 
+#include <fmt/format.h>
 #include <netdb.h>
 #include <sofia-sip/auth_module.h>
 #include <sofia-sip/auth_plugin.h>
@@ -167,26 +168,8 @@ struct SipServer::Impl {
     if (auth == nullptr) {
       return makeError(ErrorCode::kInternal, "sofia: cannot create the digest module");
     }
-    const core::Config& config = runtime.engine().config();
-    for (std::uint32_t a = 0; a < config.agents.size(); ++a) {
-      const std::string password = a < options.passwords.size() ? options.passwords[a] : "";
-      for (const std::string& user : {config.agents[a].extension, config.agents[a].id}) {
-        agentByUser[user] = a;
-        if (password.empty()) {
-          continue;
-        }
-        auth_passwd_t* apw = auth_mod_addpass(auth, user.c_str(), options.realm.c_str());
-        if (apw == nullptr) {
-          return makeError(ErrorCode::kInternal, "sofia: cannot add the password of " + user);
-        }
-        apw->apw_pass = su_strdup(auth->am_home, password.c_str());
-        apw->apw_hash = nullptr;
-      }
-    }
-    for (std::uint32_t q = 0; q < config.queues.size(); ++q) {
-      queueByExtension[config.queues[q].extension] = q;
-      codes[config.queues[q].loginCode] = {q, true};
-      codes[config.queues[q].logoutCode] = {q, false};
+    if (Result<void> ok = loadTables(runtime.engine().config()); !ok) {
+      return ok;
     }
     const std::string url = "sip:" + options.address + ":" + std::to_string(options.port);
     nua = nua_create(root, &Impl::callback, reinterpret_cast<nua_magic_t*>(this),
@@ -228,6 +211,85 @@ struct SipServer::Impl {
       su_root_destroy(root);
     }
     su_home_deinit(home);
+  }
+
+  // The accounts and dialling tables of `config`, at start and after a new configuration: agents
+  // by user (extension and id), their digest passwords (options.passwords, by agent), queues by
+  // extension, login and logout codes.
+  Result<void> loadTables(const core::Config& config) {
+    agentByUser.clear();
+    queueByExtension.clear();
+    codes.clear();
+    for (std::uint32_t a = 0; a < config.agents.size(); ++a) {
+      const std::string password = a < options.passwords.size() ? options.passwords[a] : "";
+      for (const std::string& user : {config.agents[a].extension, config.agents[a].id}) {
+        agentByUser[user] = a;
+        if (password.empty()) {
+          // sofia cannot remove a user: an account whose password was taken away gets one nobody
+          // can know. (Removed accounts are refused by agentByUser after the digest.)
+          if (auth_passwd_t* apw = auth_mod_getpass(auth, user.c_str(), options.realm.c_str())) {
+            apw->apw_pass = su_strdup(auth->am_home, unguessable().c_str());
+          }
+          continue;
+        }
+        auth_passwd_t* apw = auth_mod_addpass(auth, user.c_str(), options.realm.c_str());
+        if (apw == nullptr) {
+          return makeError(ErrorCode::kInternal, "sofia: cannot add the password of " + user);
+        }
+        apw->apw_pass = su_strdup(auth->am_home, password.c_str());
+        apw->apw_hash = nullptr;
+      }
+    }
+    for (std::uint32_t q = 0; q < config.queues.size(); ++q) {
+      queueByExtension[config.queues[q].extension] = q;
+      codes[config.queues[q].loginCode] = {q, true};
+      codes[config.queues[q].logoutCode] = {q, false};
+    }
+    return {};
+  }
+
+  std::string unguessable() {
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+      out += fmt::format("{:016x}", random());
+    }
+    return out;
+  }
+
+  Result<void> reconfigure(const core::Config& next, std::vector<std::string> passwords,
+                           const std::function<void()>& swapped) {
+    // Step 1's events name today's queues and agents, so they are handed on before step 2.
+    if (Result<void> ok = runtime.input(
+            [&](core::Engine& e, Time now) { return e.prepareReconfigure(now, next); });
+        !ok) {
+      return ok;
+    }
+    return runtime.input([&](core::Engine& e, Time now) -> Result<void> {
+      Result<core::Engine::Renumbering> r = e.reconfigure(now, next);
+      if (!r) {
+        return tl::unexpected(r.error());
+      }
+      // Before the runtime hands on what the new configuration set off (rings in the new numbers).
+      const auto agentNow = [&](std::uint32_t old) {
+        return old < r->agents.size() && r->agents[old] ? r->agents[old]->value() : kNoAgent;
+      };
+      for (auto& [leg, owned] : legs) {
+        leg->agent = leg->agent == kNoAgent ? kNoAgent : agentNow(leg->agent);
+      }
+      for (auto& [id, call] : calls) {
+        call->directAgent = call->directAgent == kNoAgent ? kNoAgent : agentNow(call->directAgent);
+        call->callingAgent =
+            call->callingAgent == kNoAgent ? kNoAgent : agentNow(call->callingAgent);
+      }
+      std::vector<std::optional<std::uint32_t>> newIndex;
+      for (const std::optional<AgentId>& a : r->agents) {
+        newIndex.push_back(a ? std::optional(a->value()) : std::nullopt);
+      }
+      registrar.renumber(newIndex, next.agents.size());
+      options.passwords = std::move(passwords);
+      swapped();
+      return loadTables(next);
+    });
   }
 
   // --- the loop ---------------------------------------------------------------------------------
@@ -1157,11 +1219,26 @@ void SipServer::run() {
 
 void SipServer::post(std::function<void()> f) { impl_->post(std::move(f)); }
 
+Result<void> SipServer::reconfigure(const core::Config& next, std::vector<std::string> passwords,
+                                    const std::function<void()>& swapped) {
+  return impl_->reconfigure(next, std::move(passwords), swapped);
+}
+
 // Called from signal handlers: only an atomic store and write(2), both async-signal-safe.
 void SipServer::stop() {
   impl_->stopping = true;
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t r = ::write(impl_->wakeFd, &one, sizeof one);
+}
+
+std::vector<SipServer::Phone> SipServer::phones(std::uint32_t agent) const {
+  std::vector<Phone> out;
+  if (agent < impl_->runtime.engine().config().agents.size()) {
+    for (const Binding& b : impl_->registrar.bindings(agent)) {
+      out.push_back(Phone{b.contact, b.expires});
+    }
+  }
+  return out;
 }
 
 void SipServer::onDigit(std::uint32_t endpoint, char digit) { impl_->onDigit(endpoint, digit); }

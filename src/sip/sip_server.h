@@ -45,8 +45,23 @@ class SipServer final : public runtime::ActionSink {
   void run();
   // Thread-safe: runs `f` on the SIP thread soon.
   void post(std::function<void()> f);
+
+  // On the SIP thread: the engine takes `next` (core::Engine::prepareReconfigure, then
+  // reconfigure), and the accounts (`passwords` by agent of `next`), registrations, dialled numbers
+  // and codes, and the calls in progress follow its renumbering. `swapped` runs right after the
+  // engine took `next`, before anything it set off is carried out (hold audio by queue, say).
+  // The engine's refusal is returned, and then nothing changed.
+  Result<void> reconfigure(const core::Config& next, std::vector<std::string> passwords,
+                           const std::function<void()>& swapped);
   // Thread-safe and async-signal-safe: ends run() after hanging up every call.
   void stop();
+
+  // On the SIP thread: the agent's registered phones.
+  struct Phone {
+    std::string contact;
+    Time expires;
+  };
+  std::vector<Phone> phones(std::uint32_t agent) const;
 
   // Media's reports, on the SIP thread (post() them from media threads).
   void onDigit(std::uint32_t endpoint, char digit);

@@ -380,3 +380,93 @@ class Stream(ApiCase):
         self.assertIsNone(agent.message(timeout=1), "carol saw another agent's event")
         for ws in (manager, agent, member):
             ws.close()
+
+
+class Config(ApiCase):
+    def config(self, token):
+        status, body, _ = self.call("GET", "/api/v1/config", token)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_changes_take_effect_at_once_are_checked_and_persist(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        carol = self.login("carol", "pw203")
+        self.refused(403, None, "GET", "/api/v1/config", carol)
+        self.refused(403, None, "POST", "/api/v1/config/queues", carol, {"name": "x"})
+        before = self.config(boss)
+        self.assertEqual([q["name"] for q in before["queues"]], ["sales", "support"])
+        self.assertEqual(before["queues"][0]["members"][1],
+                         {"agent": "bob", "level": 0, "static": False})
+        self.assertIn("linear", before["strategies"])
+        self.assertEqual((before["music"], before["withdraw_reasons"]), (["ringback"], ["lunch"]))
+        self.assertNotIn("pw201", json.dumps(before))  # passwords are never shown
+
+        # Refusals name the field, with callq check's words, and change nothing.
+        reply = self.refused(400, "ring_time", "PUT", "/api/v1/config/queues/sales", boss,
+                             {"ring_time": 0})
+        self.assertIn("must be greater than 0", reply["error"]["reason"])
+        self.refused(400, "extension", "POST", "/api/v1/config/queues", boss,
+                     {"name": "x", "extension": "601"})
+        self.refused(400, "ring_tme", "PUT", "/api/v1/config/queues/sales", boss, {"ring_tme": 3})
+        self.refused(400, "name", "PUT", "/api/v1/config/queues/sales", boss, {"name": "other"})
+        self.refused(400, "members", "PUT", "/api/v1/config/queues/sales", boss,
+                     {"members": [{"agent": "ghost"}]})
+        self.refused(404, "queue", "PUT", "/api/v1/config/queues/nope", boss, {"retry": 1})
+        self.refused(409, "id", "POST", "/api/v1/config/agents", boss,
+                     {"id": "alice", "extension": "299"})
+        self.refused(400, "reasons", "PUT", "/api/v1/config/reasons", boss, {"reasons": [1]})
+        self.refused(400, None, "POST", "/api/v1/config/queues", boss, None)
+        self.assertEqual(self.config(boss), before)
+
+        # A new agent and a new queue work at once: the phone registers, a caller is put through.
+        status, erin, _ = self.call("POST", "/api/v1/config/agents", boss,
+                                    {"id": "erin", "name": "Erin", "extension": "205",
+                                     "password": "pw205"})
+        self.assertEqual((status, erin["has_password"]), (201, True), erin)
+        status, vip, _ = self.call("POST", "/api/v1/config/queues", boss,
+                                   {"name": "vip", "extension": "602", "strategy": "linear",
+                                    "members": [{"agent": "erin", "static": True}]})
+        self.assertEqual((status, vip["login_code"], vip["ring_time"]), (201, "*41602", 15), vip)
+        self.nsip_agent("205", "pw205", name="erin", answer_after=1, hangup_after=2)
+        self.nsip_caller(to="602", name="vip-caller", hangup_after=10)
+        connect = self.events.wait(30, event="CONNECT", queue="vip")
+        self.assertEqual(connect["agent"], "erin")
+        agent = self.call("GET", "/api/v1/agents/erin", boss)[1]
+        self.assertEqual(len(agent["phones"]), 1, agent)
+        self.assertTrue(agent["phones"][0]["contact"].startswith("sip:205@"), agent)
+        self.events.wait(30, event="COMPLETEAGENT", queue="vip")
+
+        # A queue that callers are in cannot go; once they are gone it can.
+        self.assertEqual(self.call("PUT", "/api/v1/config/reasons", boss,
+                                   {"reasons": ["lunch", "meeting"]})[0], 200)
+        status, _, _ = self.call("PUT", "/api/v1/agents/erin/presence", boss,
+                                 {"presence": "withdrawn", "reason": "meeting"})
+        self.assertEqual(status, 200)
+        self.nsip_caller(to="602", name="waiting-caller", hangup_after=4)
+        entered = self.events.wait(30, event="ENTERQUEUE", queue="vip")
+        reply = self.refused(409, None, "DELETE", "/api/v1/config/queues/vip", boss)
+        self.assertIn("has callers", reply["error"]["reason"])
+        self.events.wait(30, event="ABANDON", call=entered["call"])
+        self.assertEqual(self.call("DELETE", "/api/v1/config/queues/vip", boss)[:2],
+                         (200, {"deleted": "vip"}))
+        # An agent goes with its memberships; a strategy change shows at once.
+        self.assertEqual(self.call("DELETE", "/api/v1/config/agents/bob", boss)[0], 200)
+        self.assertEqual(self.call("PUT", "/api/v1/config/queues/sales", boss,
+                                   {"strategy": "linear"})[0], 200)
+        sales = self.call("GET", "/api/v1/queues/sales", boss)[1]
+        self.assertEqual((sales["strategy"], [m["agent"] for m in sales["members"]]),
+                         ("linear", ["alice"]))
+        after = self.config(boss)
+
+        # Stored: a restart serves the same, whatever the file says.
+        self.stop_server()
+        self.serve_api_again()
+        boss = self.login("boss", "boss-pw")
+        self.assertEqual(self.config(boss), after)
+        self.login("erin", "pw205")
+        self.refused(401, None, "POST", "/api/v1/login", None, {"name": "bob", "password": "pw202"})
+
+    def serve_api_again(self):
+        extra = f"[[manager]]\nname = \"boss\"\npassword_hash = \"{manager_hash()}\"\n"
+        self.serve(QUEUES, extra=extra, store=self.store, name="callq2")

@@ -38,6 +38,22 @@ TEST(Registrar, ExpiresZeroRemovesAndContactStarRemovesAll) {
   EXPECT_FALSE(r.removeAll(0));
 }
 
+TEST(Registrar, RenumberMovesPhonesAndForgetsRemovedAgents) {
+  Registrar r(3);
+  const Time t0 = fromMillis(0);
+  r.update(0, "sip:a@1", "c1", fromMillis(10'000), t0);
+  r.update(2, "sip:c@1", "c3", fromMillis(5'000), t0);
+  // Agent 0 removed, 1 -> 0, 2 -> 1, and one new agent (2).
+  r.renumber({std::nullopt, 0u, 1u}, 3);
+  EXPECT_FALSE(r.registered(0));
+  ASSERT_TRUE(r.registered(1));
+  EXPECT_EQ(r.bindings(1)[0].contact, "sip:c@1");
+  EXPECT_FALSE(r.registered(2));
+  EXPECT_EQ(r.nextExpiry(), fromMillis(5'000));
+  EXPECT_EQ(r.expire(fromMillis(6'000)), std::vector<std::uint32_t>{1});
+  EXPECT_EQ(r.nextExpiry(), kNever);  // the removed agent's phone is forgotten too
+}
+
 TEST(AuthThrottle, FreeFailuresThenDoublingLockoutClearedBySuccess) {
   AuthThrottle t;
   const std::string ip = "192.0.2.7";
