@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "api/api_server.h"
 #include "app/api_backend.h"
@@ -77,6 +78,40 @@ class MediaAdapter final : public sip::MediaPort {
 std::atomic<sip::SipServer*> gServer{nullptr};
 // The API while it runs: the store thread publishes committed events to its stream.
 std::atomic<api::ApiServer*> gApi{nullptr};
+
+// Carries the engine's actions out through SIP, and shows each ring on the live stream as a
+// RINGING event (the widget's incoming-call notice). RINGING is live only, not stored: the engine
+// records how a ring ended, not that it began. It is sent at once, so it may come before the
+// ENTERQUEUE of its call, which is sent once stored.
+class RingPublisher final : public runtime::ActionSink {
+ public:
+  RingPublisher(sip::SipServer& sip, runtime::Runtime& runtime) : sip_(sip), runtime_(runtime) {}
+
+  void apply(const core::Action& action) override {
+    const auto* ring = std::get_if<core::RingAgent>(&action);
+    api::ApiServer* api = gApi.load();
+    if (ring != nullptr && api != nullptr && api->hasListeners()) {
+      const core::Engine& engine = runtime_.engine();
+      store::EventRecord e;
+      e.timeMs = toMillis(runtime_.now());
+      e.type = "RINGING";
+      e.call = ring->call.value();
+      e.queue = engine.config().queues[ring->queue.value()].name;
+      e.agent = engine.config().agents[ring->agent.value()].id;
+      if (const auto info = engine.callInfo(ring->call)) {
+        e.reason = info->callerId;
+      }
+      std::string json;
+      store::appendJsonObject(json, e, false);
+      api->publish({api::LiveEvent{e.queue, e.agent, std::move(json)}});
+    }
+    sip_.apply(action);
+  }
+
+ private:
+  sip::SipServer& sip_;
+  runtime::Runtime& runtime_;
+};
 
 void onSignal(int) {
   if (sip::SipServer* s = gServer.load()) {
@@ -246,6 +281,8 @@ int runServe(const ServeArgs& args) {
     return 1;
   }
   sip::SipServer* sipServer = server->get();
+  RingPublisher ringPublisher(*sipServer, runtime);
+  runtime.setActionSink(&ringPublisher);
   backend = std::make_unique<ApiBackend>(
       cfg, [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime,
       [sipServer, &adapter, &holdAudio](const config::ServerConfig& next) {
@@ -284,6 +321,7 @@ int runServe(const ServeArgs& args) {
   spdlog::info("callq serving {} on sip:{}:{} (UDP and TCP), RTP ports {}-{}", args.config,
                cfg.sip.address, cfg.sip.port, cfg.sip.rtpMin, cfg.sip.rtpMax);
   (*server)->run();
+  runtime.setActionSink(sipServer);  // ringPublisher goes before the server
   // Requests from now on would wait for a SIP loop that has ended: the API stops first.
   gApi = nullptr;
   apiServer->stop();
