@@ -15,6 +15,7 @@ deps:
 build: deps
 	@if [ ! -f $(BUILD)/build.ninja ]; then cmake -S . -B $(BUILD) $(CMAKE_FLAGS); fi
 	cmake --build $(BUILD) -j2
+	scripts/build-web
 
 test: build test-sanitize
 	ctest --test-dir $(BUILD) --output-on-failure -j2
@@ -34,7 +35,7 @@ test-sanitize: deps
 run: build
 	./$(BUILD)/callq check config/demo.toml
 	mkdir -p var
-	@echo "API: http://127.0.0.1:8080/api/v1 (docs/api.md; sign in as manager / demo, or an agent: alice / demo201, ...). The web console is not built yet."
+	@echo "Console: http://127.0.0.1:8080/ (sign in as manager / demo, or as an agent: alice / demo201, bob / demo202, carol / demo203, dave / demo204). API: http://127.0.0.1:8080/api/v1 (docs/api.md)."
 	./$(BUILD)/callq serve config/demo.toml --store var/callq.db --events var/events.jsonl
 
 bench-core: build

@@ -1,0 +1,86 @@
+// A real SIP call (Net::SIP caller and agent phone) seen live in the console: the caller waiting
+// on the dashboard, the incoming-call notice with the caller id in the agent's widget, then the
+// call connected everywhere, then over.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  AGENTS, MANAGER, cleanup, launchBrowser, newPage, screenshot, signIn, startAgentPhone, startCaller, startCallq,
+} from './lib/harness.mjs';
+
+const CALLER = '+33123456789';
+
+describe('a live call', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startCallq({ label: 'live-call' });
+    browser = await launchBrowser();
+  });
+  after(cleanup);
+
+  it('shows the phone registered, the caller waiting, then connected, then done', async () => {
+    // Alice's phone rings 6 s before answering, and hangs up 5 s into the call.
+    const phone = await startAgentPhone(server, 'alice', ['--answer-after', '6', '--hangup-after', '5', '--tone', '0']);
+
+    const agents = await newPage(browser, { width: 1366 });
+    await signIn(agents, server, MANAGER.name, MANAGER.password);
+    await agents.goto(server.url + '/#/agents');
+    const aliceRow = agents.locator('tr[data-agent="alice"]');
+    await aliceRow.waitFor();
+    // Registered: a phone listed (newer servers) or "Registered" (older ones).
+    const phones = aliceRow.locator('td[data-label="Phones"]');
+    await phones.locator('.phone-status.on').first().waitFor({ timeout: 5000 });
+    assert.doesNotMatch(await phones.innerText(), /No phone registered/);
+    assert.match(await agents.locator('tr[data-agent="bob"] td[data-label="Phones"]').innerText(), /No phone registered/);
+
+    const dashboard = await newPage(browser, { width: 1366 });
+    await signIn(dashboard, server, MANAGER.name, MANAGER.password);
+    await dashboard.getByRole('status', { name: 'Live updates: Live' }).waitFor({ timeout: 10000 });
+    const sales = dashboard.locator('tr[data-queue="sales"]');
+    await sales.waitFor();
+
+    const widget = await newPage(browser, { width: 400, height: 760 });
+    await signIn(widget, server, 'alice', AGENTS.alice.password);
+    await widget.getByRole('status', { name: 'Live updates: Live' }).waitFor({ timeout: 10000 });
+    await widget.getByText('Phone registered').waitFor();
+
+    const caller = await startCaller(server, '600', CALLER, ['--hangup-after', '30', '--max-time', '40', '--tone', '0']);
+
+    // Ringing: the caller waits in sales (live, no reload) and Alice's widget says who calls.
+    const waiting = sales.getByLabel('1 waiting in sales');
+    await waiting.waitFor({ timeout: 5000 });
+    assert.match(await waiting.innerText(), new RegExp(CALLER.replace('+', '\\+')));
+    await sales.locator('li', { hasText: 'Alice Martin' }).getByText('Ringing').waitFor({ timeout: 3000 });
+    const notice = widget.getByRole('alert', { name: 'Incoming call' });
+    await notice.waitFor({ timeout: 5000 });
+    assert.match(await notice.innerText(), new RegExp(CALLER.replace('+', '\\+')));
+    assert.match(await notice.innerText(), /sales/i);
+    await screenshot(dashboard, 'call-waiting-dashboard');
+    await screenshot(widget, 'call-incoming-widget');
+
+    // Answered: connected on the dashboard, the widget and the agents page.
+    await phone.lines.waitFor(/^established$/, 10000);
+    await caller.lines.waitFor(/^answered$/, 5000);
+    await sales.locator('li', { hasText: 'Alice Martin' }).getByText('On call').waitFor({ timeout: 3000 });
+    await sales.getByLabel('No one waiting in sales').waitFor({ timeout: 3000 });
+    const current = widget.getByRole('region', { name: 'Current call' });
+    await current.getByText(/on call/i).waitFor({ timeout: 3000 });
+    assert.match(await current.innerText(), new RegExp(CALLER.replace('+', '\\+')));
+    const call = aliceRow.locator('td[data-label="Current call"]');
+    await call.getByText('Connected').waitFor({ timeout: 3000 });
+    assert.match(await call.innerText(), new RegExp(CALLER.replace('+', '\\+')));
+    assert.equal((await dashboard.locator('.kpi', { hasText: 'On call' }).locator('.kpi-value').innerText()).trim(), '1');
+    await screenshot(dashboard, 'call-connected-dashboard');
+    await screenshot(widget, 'call-connected-widget');
+    await screenshot(agents, 'call-connected-agents');
+
+    // Over: Alice hung up; she is Ready again everywhere.
+    await phone.lines.waitFor(/^call-ended 1/, 10000);
+    await sales.locator('li', { hasText: 'Alice Martin' }).getByText('Ready').waitFor({ timeout: 4000 });
+    await widget.getByRole('region', { name: 'Current call' }).getByText('No call').waitFor({ timeout: 4000 });
+    const events = await server.api('GET', '/events?period=today&type=ENTERQUEUE,CONNECT,COMPLETEAGENT');
+    assert.deepEqual(events.body.events.map((e) => e.event), ['ENTERQUEUE', 'CONNECT', 'COMPLETEAGENT']);
+  });
+});

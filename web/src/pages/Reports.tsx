@@ -1,0 +1,134 @@
+// Report page: filters (period presets or from/to, event types, queue, agent, call id), statistics
+// with charts, and the events; "Export to CSV" writes exactly the events shown.
+
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Agent, type Queue } from '../lib/api';
+import { eventsCsv } from '../lib/csv';
+import { useLiveEvents, useSession } from '../lib/hooks';
+import {
+  agentStatsQuery, autoInterval, csvFileName, eventsQuery, filtersFromQuery, periodBounds, queueStatsQuery,
+} from '../lib/report';
+import { Icon } from '../components/Icon';
+import { ErrorBanner, PageHeader, Spinner } from '../components/ui';
+import { EventsTable } from './report/Events';
+import { Filters } from './report/Filters';
+import { AgentStatistics, AgentTable, QueueStatistics } from './report/Statistics';
+import { PAGE, type ReportData } from './report/types';
+
+export function ReportsPage({ query }: { query: URLSearchParams }) {
+  const session = useSession();
+  const manager = session.role === 'manager';
+  const applied = useMemo(() => {
+    const f = filtersFromQuery(query);
+    if (!manager) f.agent = session.agent ?? session.name;
+    return f;
+  }, [query.toString(), manager]);
+
+  const [queues, setQueues] = useState<Queue[]>([]);
+  const [agents, setAgents] = useState<Agent[]>([]);
+  useEffect(() => {
+    api.queues().then(setQueues, () => undefined);
+    if (manager) api.agents().then(setAgents, () => undefined);
+  }, [manager]);
+
+  const [data, setData] = useState<ReportData | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [more, setMore] = useState(false);
+  const [fresh, setFresh] = useState(0);
+  const generation = useRef(0);
+
+  const load = async () => {
+    const gen = ++generation.current;
+    setLoading(true);
+    setError(null);
+    setFresh(0);
+    const interval = autoInterval(applied);
+    try {
+      const [events, qRows, qTotals, aRows, aTotals] = await Promise.all([
+        api.events(eventsQuery(applied, { limit: PAGE })),
+        manager ? api.queueStats(queueStatsQuery(applied, interval)) : Promise.resolve(null),
+        manager ? api.queueStats(queueStatsQuery(applied, 'total')) : Promise.resolve(null),
+        manager ? Promise.resolve(null) : api.agentStats(agentStatsQuery(applied, interval)),
+        api.agentStats(agentStatsQuery(applied, 'total')),
+      ]);
+      if (gen !== generation.current) return;
+      setData({
+        events: events.events,
+        nextAfter: events.next_after,
+        queueRows: qRows?.rows ?? null,
+        queueTotals: qTotals?.rows ?? null,
+        agentRows: aRows?.rows ?? null,
+        agentTotals: aTotals.rows,
+        interval,
+        bounds: periodBounds(applied, new Date()),
+        madeAt: Date.now(),
+      });
+    } catch (e) {
+      if (gen !== generation.current) return;
+      setError(e as ApiError);
+      setData(null);
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+  };
+
+  useEffect(() => { void load(); }, [applied]);
+
+  useLiveEvents((batch) => {
+    const n = batch.filter((e) => e.event !== 'HELLO').length;
+    if (n) setFresh((x) => x + n);
+  }, 500);
+
+  const loadMore = async () => {
+    if (!data?.nextAfter) return;
+    setMore(true);
+    try {
+      const page = await api.events(eventsQuery(applied, { limit: PAGE, after: data.nextAfter }));
+      setData({ ...data, events: [...data.events, ...page.events], nextAfter: page.next_after });
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setMore(false);
+    }
+  };
+
+  const exportCsv = () => {
+    if (!data) return;
+    const blob = new Blob([eventsCsv(data.events)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = csvFileName(applied);
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  };
+
+  return (
+    <div class="page">
+      <PageHeader title={manager ? 'Reports' : 'My report'}
+        subtitle={manager ? 'Queue activity: who connected, which calls were handled, how fast.' : 'Your calls, logins and presence.'} />
+      <Filters applied={applied} manager={manager} queues={queues} agents={agents}
+        canExport={Boolean(data && !loading)} count={data?.events.length ?? 0} onExport={exportCsv}
+        onReload={() => void load()} />
+      <ErrorBanner error={error} title="The report was refused:" />
+      {fresh > 0 && !loading && (
+        <div class="banner banner-info" role="status">
+          <span>{fresh} new {fresh === 1 ? 'event' : 'events'} since this report was made.</span>
+          <button type="button" class="btn btn-sm btn-secondary" onClick={() => void load()}><Icon name="refresh" /> Update</button>
+        </div>
+      )}
+      {loading && !data ? <Spinner label="Loading report" /> : data ? (
+        <>
+          {manager
+            ? <QueueStatistics data={data} />
+            : <AgentStatistics data={data} />}
+          {manager && data.agentTotals.length > 0 && <AgentTable rows={data.agentTotals} agents={agents} />}
+          <EventsTable events={data.events} nextAfter={data.nextAfter} more={more} onMore={loadMore} filters={applied} />
+        </>
+      ) : null}
+    </div>
+  );
+}
