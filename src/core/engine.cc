@@ -19,26 +19,9 @@ EngineImpl::EngineImpl(Config config, const EngineOptions& options)
     agents_[i].registered = options.initiallyRegistered;
   }
   queues_.reserve(config_.queues.size());
-  std::vector<int> levels;
   for (std::uint32_t qi = 0; qi < config_.queues.size(); ++qi) {
-    const QueueConfig& qc = config_.queues[qi];
-    queueByName_.emplace(qc.name, qi);
-    levels.clear();
-    for (const MemberConfig& mc : qc.members) {
-      levels.push_back(mc.level);
-    }
-    QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), levels);
-    for (std::uint32_t mi = 0; mi < qc.members.size(); ++mi) {
-      const MemberConfig& mc = qc.members[mi];
-      MemberState m;
-      m.agent = AgentId{agentById_.at(mc.agent)};
-      m.level = mc.level;
-      m.order = mi;
-      m.isStatic = mc.isStatic;
-      m.loggedIn = mc.isStatic;
-      q.members.push_back(m);
-      agents_[m.agent.value()].memberships.push_back(Membership{QueueId{qi}, mi});
-    }
+    queueByName_.emplace(config_.queues[qi].name, qi);
+    addQueue(qi);
   }
   for (auto& q : queues_) {
     for (MemberIndex mi = 0; mi < q.members.size(); ++mi) {
@@ -46,6 +29,27 @@ EngineImpl::EngineImpl(Config config, const EngineOptions& options)
     }
   }
   pendingPulls_.clear();  // no caller is waiting yet
+}
+
+QueueState& EngineImpl::addQueue(std::uint32_t qi) {
+  const QueueConfig& qc = config_.queues[qi];
+  std::vector<int> levels;
+  for (const MemberConfig& mc : qc.members) {
+    levels.push_back(mc.level);
+  }
+  QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), levels);
+  for (std::uint32_t mi = 0; mi < qc.members.size(); ++mi) {
+    const MemberConfig& mc = qc.members[mi];
+    MemberState m;
+    m.agent = AgentId{agentById_.at(mc.agent)};
+    m.level = mc.level;
+    m.order = mi;
+    m.isStatic = mc.isStatic;
+    m.loggedIn = mc.isStatic;
+    q.members.push_back(m);
+    agents_[m.agent.value()].memberships.push_back(Membership{QueueId{qi}, mi});
+  }
+  return q;
 }
 
 void EngineImpl::advanceTo(Time now) {

@@ -239,6 +239,9 @@ class EngineImpl {
   QueueState& queueOf(const CallState& call) { return queues_[call.queue.value()]; }
   bool validAgent(AgentId agent) const { return agent.value() < agents_.size(); }
 
+  // Appends the state of config_.queues[qi] with its members (static ones logged in), adding
+  // their memberships to agents_.
+  QueueState& addQueue(std::uint32_t qi);
   // reconfigure.cc
   Result<Engine::Renumbering> renumber(const Config& next) const;
   Result<void> checkLiveState(const Config& next, const Engine::Renumbering& r) const;

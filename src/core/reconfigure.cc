@@ -165,44 +165,30 @@ Result<Engine::Renumbering> EngineImpl::reconfigure(Config next) {
   for (std::uint32_t i = 0; i < config_.agents.size(); ++i) {
     agentById_.emplace(config_.agents[i].id, i);
   }
+  agents_ = std::move(agents);
   std::vector<std::pair<AgentId, QueueId>> addedStatic;
   queues_.reserve(config_.queues.size());
-  std::vector<int> levels;
   for (std::uint32_t qi = 0; qi < config_.queues.size(); ++qi) {
-    const QueueConfig& qc = config_.queues[qi];
-    levels.clear();
-    for (const MemberConfig& mc : qc.members) {
-      levels.push_back(mc.level);
-    }
-    QueueState& q = queues_.emplace_back(qc, makeStrategy(qc.strategy), levels);
-    const QueueState* old = oldQueueOf[qi] ? &oldQueues[*oldQueueOf[qi]] : nullptr;
-    for (MemberIndex mi = 0; mi < qc.members.size(); ++mi) {
-      const MemberConfig& mc = qc.members[mi];
-      MemberState m;
-      m.agent = AgentId{agentById_.at(mc.agent)};
-      m.level = mc.level;
-      m.order = mi;
-      m.isStatic = mc.isStatic;
+    QueueState& q = addQueue(qi);
+    for (MemberState& m : q.members) {
       bool wasLoggedIn = false;
-      if (old != nullptr) {
+      if (oldQueueOf[qi]) {
+        const std::string& agent = config_.agents[m.agent.value()].id;
         if (const std::optional<MemberIndex> before =
-                memberIndexOf(previous.queues[*oldQueueOf[qi]], mc.agent)) {
-          const MemberState& o = old->members[*before];
+                memberIndexOf(previous.queues[*oldQueueOf[qi]], agent)) {
+          const MemberState& o = oldQueues[*oldQueueOf[qi]].members[*before];
           wasLoggedIn = o.loggedIn;
           m.windowIndex = o.windowIndex;
           m.callsInWindow = o.callsInWindow;
           m.talkInWindowMs = o.talkInWindowMs;
         }
       }
-      m.loggedIn = wasLoggedIn || mc.isStatic;
+      m.loggedIn = wasLoggedIn || m.isStatic;
       if (m.loggedIn && !wasLoggedIn) {
         addedStatic.emplace_back(m.agent, QueueId{qi});
       }
-      q.members.push_back(m);
-      agents[m.agent.value()].memberships.push_back(Membership{QueueId{qi}, mi});
     }
   }
-  agents_ = std::move(agents);
 
   // Staffing from the members, before the callers are back (no wait timer moves meanwhile); a
   // queue still as staffed as it was keeps the time it has been so.
