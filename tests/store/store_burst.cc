@@ -1,7 +1,8 @@
 // For the kill -9 test (kill9_test.py): appends ENTERQUEUE events for calls 1, 2, 3... through
 // the store thread (StoreWriter, as callq serve does) at `rate` per second until killed, and
 // after each millisecond's events prints "<last call handed over> <CLOCK_MONOTONIC ms>", so the
-// test knows what had been handed over when it sent SIGKILL.
+// test knows what had been handed over when it sent SIGKILL; after each commit, the store thread
+// prints "committed <last call>", so it knows what the store had said was durable.
 // Usage: store_burst URL RATE
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/writer.h"
 
@@ -27,6 +29,13 @@ int main(int argc, char** argv) {
   const long rate = std::atol(argv[2]);
   StoreWriter::Options options;
   options.onError = [](const std::string& m) { std::fprintf(stderr, "store: %s\n", m.c_str()); };
+  // One write(2) per line: the two threads' lines never interleave within a line.
+  options.onCommitted = [](const std::vector<EventRecord>& batch) {
+    char line[64];
+    const int n = std::snprintf(line, sizeof line, "committed %llu\n",
+                                static_cast<unsigned long long>(batch.back().call));
+    [[maybe_unused]] const ssize_t w = write(1, line, static_cast<std::size_t>(n));
+  };
   StoreWriter writer(std::move(*store), options);
   std::printf("ready\n");
   std::fflush(stdout);
