@@ -530,53 +530,48 @@ class Simulation {
     }
     CallInfo& c = *call;
     const Duration threshold = scenario_.config.queues[q].serviceLevel;
-    switch (e.type) {
-      case core::EventType::kEnterQueue:
+    switch (core::visitStep(e.type)) {
+      case core::VisitStep::kEntered:
         c.queue = q;
         c.interval = intervalAt(e.time);
         c.waiting = true;
         ++totalWaiting_;
         ++figures(c).offered;
         break;
-      case core::EventType::kJoinRefused: {
+      case core::VisitStep::kRefused: {
         Figures& f = result_.queues[q].intervals[intervalAt(e.time)];
         ++f.offered;
         ++f.refused;
         break;
       }
-      case core::EventType::kConnect: {
+      case core::VisitStep::kAnswered: {
         Figures& f = figures(c);
         leaveQueue(c);
         c.connected = true;
         c.connectedAt = e.time;
         ++f.answered;
         f.answeredWait += e.wait;
-        f.answeredWithinThreshold += e.wait <= threshold ? 1 : 0;
+        f.answeredWithinThreshold += core::withinServiceLevel(e.wait, threshold) ? 1 : 0;
         noteWait(f, e.wait);
         break;
       }
-      case core::EventType::kAbandon: {
+      case core::VisitStep::kAbandoned: {
         Figures& f = figures(c);
         leaveQueue(c);
         ++f.abandoned;
-        f.abandonedWithinThreshold += e.wait <= threshold ? 1 : 0;
+        f.abandonedWithinThreshold += core::withinServiceLevel(e.wait, threshold) ? 1 : 0;
         noteWait(f, e.wait);
         endCall(c);
         break;
       }
-      case core::EventType::kExitEmpty:
-      case core::EventType::kExitWithTimeout:
-      case core::EventType::kExitWithKey: {
+      case core::VisitStep::kExited: {
         Figures& f = figures(c);
         leaveQueue(c);
         ++f.overflowed;
         noteWait(f, e.wait);
         break;
       }
-      case core::EventType::kCompleteAgent:
-      case core::EventType::kCompleteCaller:
-      case core::EventType::kBlindTransfer:
-      case core::EventType::kAttendedTransfer: {
+      case core::VisitStep::kHandled: {
         Figures& f = figures(c);
         const Duration wrapUp = scenario_.config.queues[q].wrapUp;
         ++f.handled;
@@ -585,7 +580,8 @@ class Simulation {
         endCall(c);
         break;
       }
-      default:
+      case core::VisitStep::kClosedAtRestart:  // the simulator never restarts
+      case core::VisitStep::kNone:
         break;
     }
   }

@@ -64,6 +64,39 @@ bool isTerminal(EventType type) {
   }
 }
 
+VisitStep visitStep(EventType type) {
+  switch (type) {
+    case EventType::kEnterQueue:
+      return VisitStep::kEntered;
+    case EventType::kJoinRefused:
+      return VisitStep::kRefused;
+    case EventType::kConnect:
+      return VisitStep::kAnswered;
+    case EventType::kAbandon:
+      return VisitStep::kAbandoned;
+    case EventType::kExitEmpty:
+    case EventType::kExitWithTimeout:
+    case EventType::kExitWithKey:
+      return VisitStep::kExited;
+    case EventType::kCompleteAgent:
+    case EventType::kCompleteCaller:
+    case EventType::kBlindTransfer:
+    case EventType::kAttendedTransfer:
+      return VisitStep::kHandled;
+    case EventType::kServerRestart:
+      return VisitStep::kClosedAtRestart;
+    case EventType::kRingNoAnswer:
+    case EventType::kRingCanceled:
+    case EventType::kAddMember:
+    case EventType::kRemoveMember:
+    case EventType::kPause:
+    case EventType::kUnpause:
+    case EventType::kUnavailable:
+      break;
+  }
+  return VisitStep::kNone;
+}
+
 std::optional<EventType> parseEventType(std::string_view name) {
   for (std::size_t t = 0; t < kEventTypeCount; ++t) {
     if (eventName(static_cast<EventType>(t)) == name) {

@@ -52,6 +52,23 @@ std::optional<EventType> parseEventType(std::string_view name);
 // True for the events that end a caller's visit to a queue.
 bool isTerminal(EventType type);
 
+// What an event is to a queue's visit figures: the one rule the store's statistics and the
+// simulator both count by (offered = entered + refused; answered, abandoned and exited visits
+// count in the interval they entered; handled when a connected call ends).
+enum class VisitStep : std::uint8_t {
+  kNone,      // not a step of a visit (rings, agent events)
+  kEntered,   // ENTERQUEUE
+  kRefused,   // JOINREFUSED (offered, never admitted)
+  kAnswered,  // CONNECT
+  kAbandoned,
+  kExited,           // timeout, empty queue, exit key
+  kHandled,          // a connected call ended (talk + wrap-up is its handle time)
+  kClosedAtRestart,  // SERVERRESTART: a waiting one exited; a connected one was answered already
+};
+VisitStep visitStep(EventType type);
+// Answered or abandoned within the queue's service-level threshold: at the threshold counts.
+constexpr bool withinServiceLevel(Duration wait, Duration threshold) { return wait <= threshold; }
+
 // Which durations an event of this type carries (the others are 0 and not reported).
 struct EventDurations {
   bool wait = false;  // CONNECT and every ending of a visit but a refused join

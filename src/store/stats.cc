@@ -140,57 +140,67 @@ void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
     return delta.queues[{e.queue, bucketOf(since)}];
   };
   const QueueParams p = paramsOf(e.queue);
-  switch (*type) {
-    case T::kEnterQueue:
-    case T::kJoinRefused: {
+  const core::VisitStep step = core::visitStep(*type);
+  const bool withinSl = core::withinServiceLevel(Duration(e.waitMs), Duration(p.serviceLevelMs));
+  using S = core::VisitStep;
+  switch (step) {
+    case S::kEntered:
+    case S::kRefused: {
       QueueFigures& f = entered(e.timeMs);
       ++f.offered;
-      f.refused += *type == T::kJoinRefused ? 1 : 0;
+      f.refused += step == S::kRefused ? 1 : 0;
       break;
     }
-    case T::kConnect: {
+    case S::kAnswered: {
       QueueFigures& f = entered(e.timeMs - e.waitMs);
       ++f.answered;
-      f.answeredWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+      f.answeredWithinSl += withinSl ? 1 : 0;
       f.answeredWaitMs += e.waitMs;
       f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
-      ++delta.agents[{e.agent, bucketOf(e.timeMs)}].answered;
       break;
     }
-    case T::kAbandon: {
+    case S::kAbandoned: {
       QueueFigures& f = entered(e.timeMs - e.waitMs);
       ++f.abandoned;
-      f.abandonedWithinSl += e.waitMs <= p.serviceLevelMs ? 1 : 0;
+      f.abandonedWithinSl += withinSl ? 1 : 0;
       f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
       break;
     }
-    case T::kExitEmpty:
-    case T::kExitWithTimeout:
-    case T::kExitWithKey: {
+    case S::kExited: {
       QueueFigures& f = entered(e.timeMs - e.waitMs);
       ++f.exited;
       f.longestWaitMs = std::max(f.longestWaitMs, e.waitMs);
       break;
     }
-    case T::kServerRestart:
+    case S::kClosedAtRestart:
       // A waiting caller left; a connected one was answered and counted already. Its wait runs
       // through the downtime: not a wait to report as the longest.
       if (e.agent.empty()) {
         ++entered(e.timeMs - e.waitMs).exited;
       }
       break;
+    case S::kHandled: {
+      QueueFigures& f = entered(e.timeMs - e.talkMs - e.waitMs);
+      ++f.handled;
+      f.handleMs += e.talkMs + p.wrapUpMs;
+      break;
+    }
+    case S::kNone:
+      break;
+  }
+  // The agents' figures and spans.
+  switch (*type) {
+    case T::kConnect:
+      ++delta.agents[{e.agent, bucketOf(e.timeMs)}].answered;
+      break;
     case T::kCompleteAgent:
     case T::kCompleteCaller:
     case T::kBlindTransfer:
     case T::kAttendedTransfer: {
-      const std::int64_t handle = e.talkMs + p.wrapUpMs;
-      QueueFigures& f = entered(e.timeMs - e.talkMs - e.waitMs);
-      ++f.handled;
-      f.handleMs += handle;
       AgentFigures& a = delta.agents[{e.agent, bucketOf(e.timeMs)}];
       ++a.handled;
       a.talkMs += e.talkMs;
-      a.handleMs += handle;
+      a.handleMs += e.talkMs + p.wrapUpMs;
       break;
     }
     case T::kRingNoAnswer:
@@ -199,8 +209,6 @@ void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
       if (e.reason == "no answer") {
         ++delta.agents[{e.agent, bucketOf(e.timeMs)}].noAnswers;
       }
-      break;
-    case T::kRingCanceled:
       break;
     case T::kAddMember:
       if (!loggedInAnywhere(e.agent)) {
@@ -223,6 +231,8 @@ void StatsTracker::apply(const EventRecord& e, StatsDelta& delta) {
     case T::kUnpause:
     case T::kUnavailable:
       close(delta, e.agent, std::string(kWithdrawn), e.timeMs);
+      break;
+    default:  // the visit's steps without an agent figure, counted above
       break;
   }
 }

@@ -115,7 +115,6 @@ class StatsTracker {
   void open(StatsDelta& delta, const std::string& agent, const std::string& kind,
             const std::string& reason, std::int64_t at);
   void close(StatsDelta& delta, const std::string& agent, const std::string& kind, std::int64_t at);
-  void closeWithdrawn(StatsDelta& delta, const std::string& agent, std::int64_t at);
   bool loggedInAnywhere(const std::string& agent) const;
 
   std::map<std::string, QueueParams> params_;
