@@ -126,9 +126,8 @@ json queueJson(const core::Engine& engine, Time now, QueueId id) {
   const core::QueueSnapshot s = engine.queueSnapshot(now, id);
   json waiting = json::array();
   for (const core::WaitingCaller& c : s.callers) {
-    const std::optional<core::Engine::CallInfo> info = engine.callInfo(c.call);
     waiting.push_back({{"call", c.call.value()},
-                       {"caller", info ? info->callerId : std::string()},
+                       {"caller", c.callerId},
                        {"position", c.position},
                        {"waited_s", seconds(c.waited)},
                        {"ringing", c.ringing}});

@@ -182,17 +182,21 @@ Result<void> EngineImpl::logout(AgentId agent, QueueId queue) {
   }
   (*m)->loggedIn = false;
   emitAgent(EventType::kRemoveMember, agent, queue);
-  const AgentState& a = agents_[agent.value()];
-  if (a.activity == Activity::kRinging) {
-    CallState* call = findCall(a.call);
-    if (call != nullptr && call->queue == queue) {
-      endLeg(*call, legOf(*call, agent),
-             LegEnd{EventType::kRingCanceled, "logged out", false, true});
-      afterLegEnded(*call);
-    }
-  }
+  endRingIn(agent, queue, "logged out");
   refreshAgent(agent);
   return {};
+}
+
+void EngineImpl::endRingIn(AgentId agent, QueueId queue, std::string_view reason) {
+  const AgentState& a = agents_[agent.value()];
+  if (a.activity != Activity::kRinging) {
+    return;
+  }
+  CallState* call = findCall(a.call);
+  if (call != nullptr && call->queue == queue) {
+    endLeg(*call, legOf(*call, agent), LegEnd{EventType::kRingCanceled, reason, false, true});
+    afterLegEnded(*call);
+  }
 }
 
 Result<void> EngineImpl::setPresence(AgentId agent, Presence presence, std::string reason) {

@@ -94,9 +94,9 @@ namespace {
 
 // Runs one input: due deadlines first, then the input, then whatever it made due.
 template <typename F>
-Result<void> apply(internal::EngineImpl& impl, Time now, F&& input) {
+auto apply(internal::EngineImpl& impl, Time now, F&& input) -> decltype(input()) {
   impl.advanceTo(now);
-  Result<void> result = input();
+  auto result = input();
   impl.settle();
   return result;
 }
@@ -179,7 +179,7 @@ std::optional<Engine::CallInfo> Engine::callInfo(CallId call) const {
     return std::nullopt;
   }
   const internal::CallState& c = it->second;
-  return CallInfo{c.queue, c.callerId, c.enteredAt, c.phase == internal::CallPhase::kConnected};
+  return CallInfo{c.queue, c.callerId, c.phase == internal::CallPhase::kConnected};
 }
 
 std::size_t Engine::activeCalls() const { return impl_->calls_.size(); }
@@ -200,10 +200,7 @@ Result<void> Engine::prepareReconfigure(Time now, const Config& next) {
 }
 
 Result<Engine::Renumbering> Engine::reconfigure(Time now, Config next) {
-  impl_->advanceTo(now);
-  Result<Renumbering> result = impl_->reconfigure(std::move(next));
-  impl_->settle();
-  return result;
+  return apply(*impl_, now, [&] { return impl_->reconfigure(std::move(next)); });
 }
 
 Result<void> Engine::restoreRoundRobin(QueueId queue, std::int64_t position) {

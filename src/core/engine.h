@@ -113,7 +113,6 @@ class Engine {
   struct CallInfo {
     QueueId queue;
     std::string callerId;
-    Time enteredAt;
     bool connected = false;
   };
   std::optional<CallInfo> callInfo(CallId call) const;

@@ -208,6 +208,8 @@ class EngineImpl {
   void noteStaffing(QueueState& q, MemberState& m);
   void updateCondition(QueueState& q);
   void withdraw(AgentId agent, std::string reason);
+  // Ends the agent's ring for a call of `queue`, if it rings for one (RINGCANCELED).
+  void endRingIn(AgentId agent, QueueId queue, std::string_view reason);
   void agentCallFinished(AgentId agent, const CallState& call);
   void onWrapUpEnd(AgentId agent);
 
@@ -247,6 +249,16 @@ class EngineImpl {
   Result<void> checkLiveState(const Config& next, const Engine::Renumbering& r) const;
   bool keepsMembership(const Config& next, const Engine::Renumbering& r, QueueId queue,
                        AgentId agent) const;
+  // The steps of reconfigure(), config_ already the new one.
+  void renumberAgents(const Engine::Renumbering& r);
+  // Returns the static memberships that were not logged in before (for ADDMEMBER).
+  std::vector<std::pair<AgentId, QueueId>> rebuildQueues(const Engine::Renumbering& r,
+                                                         const Config& previous,
+                                                         std::vector<QueueState>& oldQueues);
+  void renumberCalls(const Engine::Renumbering& r, const Config& previous,
+                     const std::vector<QueueState>& oldQueues);
+  static std::int64_t carriedRoundRobin(const QueueState& old, const QueueConfig& before,
+                                        const QueueConfig& after);
 
   Rng rng_;
   Presence initialPresence_ = Presence::kReady;  // for agents added later (EngineOptions)

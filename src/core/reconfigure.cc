@@ -85,26 +85,24 @@ Result<void> EngineImpl::prepareReconfigure(const Config& next) {
   if (Result<void> ok = checkLiveState(next, *r); !ok) {
     return ok;
   }
+  // First every membership that goes is out of its queue, then their rings end: a caller moving
+  // on from an ended ring is not offered to another member who is leaving too.
+  std::vector<std::pair<AgentId, QueueId>> left;
   for (std::uint32_t qi = 0; qi < queues_.size(); ++qi) {
     QueueState& q = queues_[qi];
     for (MemberIndex mi = 0; mi < q.members.size(); ++mi) {
       MemberState& m = q.members[mi];
-      if (!m.loggedIn || keepsMembership(next, *r, QueueId{qi}, m.agent)) {
-        continue;
+      if (m.loggedIn && !keepsMembership(next, *r, QueueId{qi}, m.agent)) {
+        m.loggedIn = false;
+        emitAgent(EventType::kRemoveMember, m.agent, QueueId{qi}).reason = kConfigurationReason;
+        refreshMember(q, mi);
+        left.emplace_back(m.agent, QueueId{qi});
       }
-      m.loggedIn = false;
-      emitAgent(EventType::kRemoveMember, m.agent, QueueId{qi}).reason = kConfigurationReason;
-      const AgentState& a = agents_[m.agent.value()];
-      if (a.activity == Activity::kRinging) {
-        CallState* call = findCall(a.call);
-        if (call != nullptr && call->queue == QueueId{qi}) {
-          endLeg(*call, legOf(*call, m.agent),
-                 LegEnd{EventType::kRingCanceled, kConfigurationReason, false, true});
-          afterLegEnded(*call);
-        }
-      }
-      refreshAgent(m.agent);
     }
+  }
+  for (const auto& [agent, queue] : left) {
+    endRingIn(agent, queue, kConfigurationReason);
+    refreshAgent(agent);
   }
   return {};
 }
@@ -120,97 +118,131 @@ Result<Engine::Renumbering> EngineImpl::reconfigure(Config next) {
   }
   for (std::uint32_t qi = 0; qi < queues_.size(); ++qi) {
     for (const MemberState& m : queues_[qi].members) {
-      const bool ringing = agents_[m.agent.value()].activity == Activity::kRinging &&
-                           findCall(agents_[m.agent.value()].call)->queue == QueueId{qi};
-      if ((m.loggedIn || ringing) && !keepsMembership(next, r, QueueId{qi}, m.agent)) {
+      // (A member who rings is logged in: a logout ends its rings.)
+      if (m.loggedIn && !keepsMembership(next, r, QueueId{qi}, m.agent)) {
         return makeError(ErrorCode::kFailedPrecondition,
                          "agent '" + config_.agents[m.agent.value()].id + "' is still in queue '" +
                              config_.queues[qi].name + "': prepareReconfigure first");
       }
     }
   }
+  Config previous = std::exchange(config_, std::move(next));
+  std::vector<QueueState> oldQueues = std::exchange(queues_, {});
+  renumberAgents(r);
+  const std::vector<std::pair<AgentId, QueueId>> addedStatic =
+      rebuildQueues(r, previous, oldQueues);
+  renumberCalls(r, previous, oldQueues);
+  for (const auto& [agent, queue] : addedStatic) {
+    emitAgent(EventType::kAddMember, agent, queue).reason = kConfigurationReason;
+  }
+  // Whoever can take a call now is offered one; callers held back may go.
+  for (std::uint32_t i = 0; i < agents_.size(); ++i) {
+    if (canTakeQueueCall(agents_[i])) {
+      pendingPulls_.push_back(AgentId{i});
+    }
+  }
+  for (std::uint32_t i = 0; i < queues_.size(); ++i) {
+    pendingQueues_.push_back(QueueId{i});
+  }
+  return renumbered;
+}
 
-  // Agents: the state of those kept, fresh state for new ones; memberships are rebuilt below.
-  std::vector<std::optional<std::uint32_t>> oldAgentOf(next.agents.size());
-  std::vector<AgentState> agents(next.agents.size());
+void EngineImpl::renumberAgents(const Engine::Renumbering& r) {
+  agentById_.clear();
+  for (std::uint32_t i = 0; i < config_.agents.size(); ++i) {
+    agentById_.emplace(config_.agents[i].id, i);
+  }
+  // The state of those kept; new ones start as at creation. Memberships come with the queues.
+  std::vector<AgentState> agents(config_.agents.size());
+  std::vector<bool> kept(agents.size());
   for (std::uint32_t old = 0; old < agents_.size(); ++old) {
     if (const std::optional<AgentId> id = r.agents[old]) {
-      oldAgentOf[id->value()] = old;
+      kept[id->value()] = true;
       agents[id->value()] = std::move(agents_[old]);
       agents[id->value()].memberships.clear();
     }
   }
   for (std::uint32_t i = 0; i < agents.size(); ++i) {
-    if (!oldAgentOf[i]) {
+    if (!kept[i]) {
       agents[i].presence = initialPresence_;
       agents[i].registered = initiallyRegistered_;
       agents[i].since = now_;
     }
   }
+  agents_ = std::move(agents);
+  timers_.renumberAgents([&](std::uint32_t old) {
+    const std::optional<AgentId> now = old < r.agents.size() ? r.agents[old] : std::nullopt;
+    return now ? now->value() : std::numeric_limits<std::uint32_t>::max();
+  });
+}
 
-  // Queues: rebuilt from the new settings; members keep their logins and counters.
-  std::vector<std::optional<std::uint32_t>> oldQueueOf(next.queues.size());
-  for (std::uint32_t old = 0; old < queues_.size(); ++old) {
-    if (const std::optional<QueueId> id = r.queues[old]) {
-      oldQueueOf[id->value()] = old;
-    }
-  }
-  Config previous = std::exchange(config_, std::move(next));
-  std::vector<QueueState> oldQueues = std::exchange(queues_, {});
+std::vector<std::pair<AgentId, QueueId>> EngineImpl::rebuildQueues(
+    const Engine::Renumbering& r, const Config& previous, std::vector<QueueState>& oldQueues) {
   queueByName_.clear();
-  agentById_.clear();
   for (std::uint32_t i = 0; i < config_.queues.size(); ++i) {
     queueByName_.emplace(config_.queues[i].name, i);
   }
-  for (std::uint32_t i = 0; i < config_.agents.size(); ++i) {
-    agentById_.emplace(config_.agents[i].id, i);
+  std::vector<std::optional<std::uint32_t>> oldQueueOf(config_.queues.size());
+  for (std::uint32_t old = 0; old < r.queues.size(); ++old) {
+    if (r.queues[old]) {
+      oldQueueOf[r.queues[old]->value()] = old;
+    }
   }
-  agents_ = std::move(agents);
   std::vector<std::pair<AgentId, QueueId>> addedStatic;
   queues_.reserve(config_.queues.size());
   for (std::uint32_t qi = 0; qi < config_.queues.size(); ++qi) {
     QueueState& q = addQueue(qi);
+    const QueueConfig* oldConfig = oldQueueOf[qi] ? &previous.queues[*oldQueueOf[qi]] : nullptr;
     for (MemberState& m : q.members) {
-      bool wasLoggedIn = false;
-      if (oldQueueOf[qi]) {
-        const std::string& agent = config_.agents[m.agent.value()].id;
-        if (const std::optional<MemberIndex> before =
-                memberIndexOf(previous.queues[*oldQueueOf[qi]], agent)) {
-          const MemberState& o = oldQueues[*oldQueueOf[qi]].members[*before];
-          wasLoggedIn = o.loggedIn;
-          m.windowIndex = o.windowIndex;
-          m.callsInWindow = o.callsInWindow;
-          m.talkInWindowMs = o.talkInWindowMs;
-        }
+      const std::optional<MemberIndex> before =
+          oldConfig ? memberIndexOf(*oldConfig, config_.agents[m.agent.value()].id) : std::nullopt;
+      const bool wasLoggedIn = before && oldQueues[*oldQueueOf[qi]].members[*before].loggedIn;
+      if (before) {  // the strategies' counters carry on
+        const MemberState& o = oldQueues[*oldQueueOf[qi]].members[*before];
+        m.windowIndex = o.windowIndex;
+        m.callsInWindow = o.callsInWindow;
+        m.talkInWindowMs = o.talkInWindowMs;
       }
       m.loggedIn = wasLoggedIn || m.isStatic;
       if (m.loggedIn && !wasLoggedIn) {
         addedStatic.emplace_back(m.agent, QueueId{qi});
       }
     }
-  }
-
-  // Staffing from the members, before the callers are back (no wait timer moves meanwhile); a
-  // queue still as staffed as it was keeps the time it has been so.
-  for (std::uint32_t qi = 0; qi < queues_.size(); ++qi) {
-    QueueState& q = queues_[qi];
+    // Staffing from the members, before the callers are back (no wait timer moves meanwhile); a
+    // queue as staffed as it was keeps the time it has been so.
     for (MemberIndex mi = 0; mi < q.members.size(); ++mi) {
       refreshMember(q, mi);
     }
-    if (oldQueueOf[qi]) {
-      QueueState& old = oldQueues[*oldQueueOf[qi]];
-      if (q.condition == old.condition) {
-        q.conditionSince = old.conditionSince;
-      }
-      q.lastOfferedOrder = std::clamp<std::int64_t>(
-          old.lastOfferedOrder, -1, static_cast<std::int64_t>(q.members.size()) - 1);
-      q.handleTimeMs = old.handleTimeMs;
-      q.callers = std::move(old.callers);
-      q.offerable = std::move(old.offerable);
+    if (oldConfig == nullptr) {
+      continue;
+    }
+    QueueState& old = oldQueues[*oldQueueOf[qi]];
+    if (q.condition == old.condition) {
+      q.conditionSince = old.conditionSince;
+    }
+    q.lastOfferedOrder = carriedRoundRobin(old, *oldConfig, *q.config);
+    q.handleTimeMs = old.handleTimeMs;
+    q.callers = std::move(old.callers);
+    q.offerable = std::move(old.offerable);
+  }
+  return addedStatic;
+}
+
+std::int64_t EngineImpl::carriedRoundRobin(const QueueState& old, const QueueConfig& before,
+                                           const QueueConfig& after) {
+  // The member last offered a call, or if it left, the next one after it still there.
+  const std::size_t n = old.members.size();
+  for (std::size_t k = 0; old.lastOfferedOrder >= 0 && k < n; ++k) {
+    const std::size_t i = (static_cast<std::size_t>(old.lastOfferedOrder) + k) % n;
+    if (const std::optional<MemberIndex> now = memberIndexOf(after, before.members[i].agent)) {
+      return static_cast<std::int64_t>(*now) - (k == 0 ? 0 : 1);
     }
   }
+  return -1;
+}
 
-  // Calls: their queue, agents and member indexes in the new numbering.
+void EngineImpl::renumberCalls(const Engine::Renumbering& r, const Config& previous,
+                               const std::vector<QueueState>& oldQueues) {
   const auto newMember = [&](const CallState& call, QueueId oldQueue,
                              MemberIndex oldMember) -> std::optional<MemberIndex> {
     const AgentId oldAgent = oldQueues[oldQueue.value()].members[oldMember].agent;
@@ -239,33 +271,20 @@ Result<Engine::Renumbering> EngineImpl::reconfigure(Config next) {
     for (QueueId& q : call.visited) {
       q = *r.queues[q.value()];
     }
+    QueueState& q = queueOf(call);
+    // Only ring-all lets others join a call that rings (dispatch.cc): under a strategy that
+    // rings one at a time, a ringing call waits for its ring to end.
+    if (call.phase == CallPhase::kRinging && !q.strategy->ringsAll()) {
+      q.offerable.erase(call.key);
+    }
     // The waiting limits of the new settings, counted from the caller's arrival.
     timers_.cancel(call.maxWaitTimer);
-    const QueueState& q = queueOf(call);
     if (q.config->maxWait > Duration::zero()) {
       call.maxWaitTimer =
           timers_.arm(call.enteredAt + q.config->maxWait, TimerKind::kMaxWait, call.id.value());
     }
     armWaitTime(call);
   }
-  timers_.renumberAgents([&](std::uint32_t old) {
-    const std::optional<AgentId> now = old < r.agents.size() ? r.agents[old] : std::nullopt;
-    return now ? now->value() : std::numeric_limits<std::uint32_t>::max();
-  });
-
-  for (const auto& [agent, queue] : addedStatic) {
-    emitAgent(EventType::kAddMember, agent, queue).reason = kConfigurationReason;
-  }
-  // Whoever can take a call now is offered one; callers held back may go.
-  for (std::uint32_t i = 0; i < agents_.size(); ++i) {
-    if (canTakeQueueCall(agents_[i])) {
-      pendingPulls_.push_back(AgentId{i});
-    }
-  }
-  for (std::uint32_t i = 0; i < queues_.size(); ++i) {
-    pendingQueues_.push_back(QueueId{i});
-  }
-  return renumbered;
 }
 
 }  // namespace callq::core::internal

@@ -34,9 +34,10 @@ QueueSnapshot EngineImpl::queueSnapshot(QueueId queue, Time now) const {
                     now - c.enteredAt,
                     c.phase == CallPhase::kRinging,
                     c.phase == CallPhase::kPausing,
-                    estimateWait(q, position)};
+                    estimateWait(q, position),
+                    c.callerId};
     s.longestWait = std::max(s.longestWait, w.waited);
-    s.callers.push_back(w);
+    s.callers.push_back(std::move(w));
   }
   for (const MemberState& m : q.members) {
     if (!m.loggedIn) {

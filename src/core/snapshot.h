@@ -82,6 +82,7 @@ struct WaitingCaller {
   bool ringing = false;        // an offer to an agent is in flight
   bool betweenRounds = false;  // every available agent was tried; the pause before the next round
   std::optional<Duration> estimatedWait;
+  std::string callerId;
 };
 
 // What of an agent must survive a restart (the store keeps it, the server restores it at start):

@@ -5,7 +5,7 @@
 namespace callq::core::testing {
 namespace {
 
-class ReconfigureTest : public EngineTest {
+class ReconfigureTest : public StrategyTest {
  protected:
   // Both steps at time t, as the server runs them; the events of step 1 are checked by the caller.
   Result<Engine::Renumbering> reconfigure(double t, const Config& next) {
@@ -232,19 +232,81 @@ TEST_F(ReconfigureTest, DynamicLoginsPresenceAndWrapUpCarryOverAcrossRenumbering
   EXPECT_EQ(rung(), Names{"a3"});
 }
 
-TEST_F(ReconfigureTest, AWrapUpTimerOfARemovedAgentIsHarmless) {
-  Config c = makeConfig(2);
+TEST_F(ReconfigureTest, AWrapUpTimerOfARemovedAgentEndsNobodysWrapUp) {
+  Config c = makeConfig(2, Strategy::kLinear);
   c.queues[0].wrapUp = Duration(10'000);
   start(c);
-  arrive(1, 1);
-  answer(2, 1, "a2");
-  ASSERT_TRUE(e().callEnded(at(3), CallId{1}, Party::kAgent).has_value());
+  arrive(1, 1);  // a1
+  answer(1, 1, "a1");
+  ASSERT_TRUE(e().otherCallStarted(at(1.5), agent("a1")).has_value());  // keeps a1 off call 2
+  arrive(2, 2);                                                         // a2
+  answer(2, 2, "a2");
+  ASSERT_TRUE(e().otherCallEnded(at(2.5), agent("a1")).has_value());
+  ASSERT_TRUE(e().callEnded(at(3), CallId{2}, Party::kAgent).has_value());  // a2: wrap-up to 13
+  ASSERT_TRUE(e().callEnded(at(8), CallId{1}, Party::kAgent).has_value());  // a1: wrap-up to 18
   Config next = c;
   next.agents.pop_back();
   next.queues[0].members.pop_back();
   reconfigureOk(4, next);
-  e().advance(at(20));
+  e().advance(at(13.5));  // a2's timer fired: it must not end a1's wrap-up
+  EXPECT_EQ(e().agentSnapshot(agent("a1")).activity, Activity::kWrapUp);
+  e().advance(at(18));
   EXPECT_EQ(e().agentSnapshot(agent("a1")).activity, Activity::kIdle);
+}
+
+TEST_F(ReconfigureTest, RoundRobinGoesOnFromTheAgentLastOffered) {
+  Config c = makeConfig(3, Strategy::kRoundRobin);
+  start(c);
+  EXPECT_EQ(serve(1, 1), "a1");
+  // A member inserted in front does not make a1 the next again.
+  Config inserted = c;
+  inserted.agents.push_back(AgentConfig{"new", "New", "299"});
+  inserted.queues[0].members.insert(inserted.queues[0].members.begin(),
+                                    MemberConfig{"new", 0, true});
+  reconfigureOk(10, inserted);
+  clear();
+  EXPECT_EQ(serve(11, 2), "a2");
+  // The member last offered leaves: the next one after it is next.
+  Config removed = inserted;
+  removed.queues[0].members.erase(removed.queues[0].members.begin() + 2);  // a2
+  reconfigureOk(20, removed);
+  clear();
+  EXPECT_EQ(serve(21, 3), "a3");
+  EXPECT_EQ(serve(31, 4), "new");
+}
+
+TEST_F(ReconfigureTest, ARingAllCallChangedToLinearRingsOneAtATime) {
+  Config c = makeConfig(3, Strategy::kRingAll);
+  start(c);
+  busy(0, "a2");
+  busy(0, "a3");
+  arrive(1, 1);
+  EXPECT_EQ(rung(), Names{"a1"});
+  Config next = c;
+  next.queues[0].strategy = Strategy::kLinear;
+  reconfigureOk(2, next);
+  clear();
+  freeUp(3, "a2");  // ring-all would add a2 to the ringing round
+  EXPECT_TRUE(rung().empty());
+  e().advance(at(16));  // a1's ring time is over: linear goes on to a2
+  EXPECT_EQ(rung(), Names{"a2"});
+}
+
+TEST_F(ReconfigureTest, CallersKeepTheirPriorityOrder) {
+  Config c = makeConfig(1);
+  start(c);
+  ASSERT_TRUE(e().setPresence(at(0), agent("a1"), Presence::kWithdrawn, "lunch").has_value());
+  arrive(1, 1, "q", 0);
+  arrive(2, 2, "q", 5);
+  Config next = c;
+  next.queues[0].retry = Duration(1000);
+  reconfigureOk(3, next);
+  EXPECT_EQ(e().position(CallId{2}), 1u);
+  EXPECT_EQ(e().position(CallId{1}), 2u);
+  clear();
+  ASSERT_TRUE(e().setPresence(at(4), agent("a1"), Presence::kReady).has_value());
+  ASSERT_EQ(actionsOf<RingAgent>().size(), 1u);
+  EXPECT_EQ(actionsOf<RingAgent>()[0].call, CallId{2});
 }
 
 TEST_F(ReconfigureTest, WaitLimitsAreReArmedFromTheCallersArrival) {
@@ -269,17 +331,20 @@ TEST_F(ReconfigureTest, WaitLimitsAreReArmedFromTheCallersArrival) {
 
 TEST_F(ReconfigureTest, AQueueThatStaysEmptyKeepsItsEmptySince) {
   Config c = makeConfig(1);
-  c.queues[0].members[0].isStatic = false;  // nobody logged in: empty since the start
+  c.queues[0].members[0].isStatic = false;
   c.queues[0].waitEmpty = Duration(100'000);
   start(c);
+  ASSERT_TRUE(e().login(at(0), agent("a1"), queue("q")).has_value());
+  busy(5, "a1");  // staffed, but cannot take the caller
   arrive(10, 1);
+  ASSERT_TRUE(e().logout(at(20), agent("a1"), queue("q")).has_value());  // empty since 20 s
   clear();
   Config next = c;
   next.queues[0].waitEmpty = Duration(30'000);
-  reconfigureOk(20, next);
-  e().advance(at(39));
+  reconfigureOk(30, next);
+  e().advance(at(49.9));
   EXPECT_TRUE(eventNames().empty());
-  e().advance(at(40));  // 30 s after the caller came (the queue was empty before that)
+  e().advance(at(50));  // 30 s after the queue became empty (not after the caller came)
   EXPECT_EQ(eventNames(), Names{"EXITEMPTY"});
 }
 
