@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <future>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -116,15 +117,35 @@ Result<void> ApiBackend::openStore() {
 }
 
 Result<void> ApiBackend::applyOnServer(const config::ServerConfig& next) {
-  auto promise = std::make_shared<std::promise<Result<void>>>();
-  std::future<Result<void>> result = promise->get_future();
-  post_([this, next, promise] { promise->set_value(apply_(next)); });
-  // The signalling thread never waits for this one, so this cannot deadlock; it only waits long
-  // when that thread has stopped (the closure then never runs).
-  if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+  // The signalling thread never waits for this one, so this cannot deadlock. If it does not
+  // start the change within 5 s (a server stopping), it must not start it later either: whoever
+  // moves `state` from kPending first decides.
+  enum State : int { kPending, kStarted, kAbandoned };
+  struct Pending {
+    std::atomic<int> state{kPending};
+    std::promise<Result<void>> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  std::future<Result<void>> result = pending->done.get_future();
+  post_([this, next, pending] {
+    int expected = kPending;
+    if (pending->state.compare_exchange_strong(expected, kStarted)) {
+      pending->done.set_value(apply_(next));
+    }
+  });
+  if (result.wait_for(std::chrono::seconds(5)) == std::future_status::ready) {
+    return result.get();
+  }
+  int expected = kPending;
+  if (pending->state.compare_exchange_strong(expected, kAbandoned)) {
     return makeError(ErrorCode::kIo, "the server did not take the change (is it stopping?)");
   }
-  return result.get();
+  return result.get();  // started meanwhile: it finishes
+}
+
+Result<void> ApiBackend::storeConfig(const config::ServerConfig& config) {
+  Result<void> opened = openStore();
+  return opened ? store_->replaceConfig(toStoreEntries(config)) : opened;
 }
 
 api::Reply ApiBackend::configure(const api::ConfigRequest& r) {
@@ -173,24 +194,21 @@ api::Reply ApiBackend::configure(const api::ConfigRequest& r) {
   if (!edited) {
     return api::errorReply(edited.error().status, edited.error().field, edited.error().reason);
   }
+  // Stored first: a refusal by the running server is undone in the store, which nobody saw;
+  // undoing a change the server had made would not give back what it had (logins ended).
+  if (Result<void> stored = storeConfig(edited->config); !stored) {
+    return api::errorReply(
+        503, "", "the change could not be stored, nothing changed: " + stored.error().message);
+  }
   if (Result<void> applied = applyOnServer(edited->config); !applied) {
+    if (Result<void> back = storeConfig(config_); !back) {
+      spdlog::error("api: the store keeps a configuration change the server refused ({}): {}",
+                    applied.error().message, back.error().message);
+    }
     const int status = applied.error().code == ErrorCode::kFailedPrecondition ? 409
                        : applied.error().code == ErrorCode::kIo               ? 503
                                                                               : 400;
     return api::errorReply(status, "", applied.error().message);
-  }
-  Result<void> stored = openStore();
-  if (stored) {
-    stored = store_->replaceConfig(toStoreEntries(edited->config));
-  }
-  if (!stored) {
-    // Not kept, so not served either: the running server goes back to what the store has.
-    const Result<void> undone = applyOnServer(config_);
-    spdlog::error("api: a configuration change could not be stored ({}); {}",
-                  stored.error().message,
-                  undone ? "undone" : "and undoing it failed: " + undone.error().message);
-    return api::errorReply(
-        503, "", "the change could not be stored, so it was undone: " + stored.error().message);
   }
   config_ = std::move(edited->config);
   spdlog::info("api: configuration changed: {} {}{}", r.method, p[0],

@@ -42,6 +42,7 @@ class ApiBackend final : public api::Backend {
   Result<void> openStore();
   // Runs apply_ on the signalling thread and waits for it (5 s at most: a server stopping).
   Result<void> applyOnServer(const config::ServerConfig& next);
+  Result<void> storeConfig(const config::ServerConfig& config);
 
   config::ServerConfig config_;  // API thread only: what is served and stored
   std::function<void(std::function<void()>)> post_;

@@ -222,6 +222,10 @@ Result<std::uint64_t> Persistence::restore(core::Engine& engine, Time now,
   return *last;
 }
 
+void Persistence::setQueueParams(const core::Config& config) {
+  writer_->setQueueParams(store::queueParams(config));
+}
+
 void Persistence::onEvent(const core::Event& e, const core::Engine& engine) {
   const core::Config& config = engine.config();
   if (!writer_->add(store::toRecord(e, config))) {

@@ -58,6 +58,10 @@ class Persistence {
   // Signalling thread: the event, and the agent's / queue's durable state it changed.
   void onEvent(const core::Event& e, const core::Engine& engine);
 
+  // Signalling thread, when the configuration changed: the statistics count the events handed
+  // over from now on with the queues' new service level and wrap-up.
+  void setQueueParams(const core::Config& config);
+
   std::string describe() const { return description_; }
   // After the last event: writes what is queued (retrying a failing database for up to 5 s),
   // stops the store thread and returns its final counts.

@@ -252,13 +252,12 @@ int runServe(const ServeArgs& args) {
     }
     music[name] = *audio;
   }
-  // Music classes are the file's (the API does not change them): a queue naming another gets
-  // the ringback.
+  // The configuration reader checked that every hold_audio names a class of [music] (which the
+  // API does not change).
   const auto holdAudio = [&](const core::Config& config) {
     std::vector<media::AudioId> out;
     for (const core::QueueConfig& q : config.queues) {
-      const auto it = music.find(q.holdAudio);
-      out.push_back(it == music.end() ? (*mediaServer)->ringback() : it->second);
+      out.push_back(q.holdAudio == "ringback" ? (*mediaServer)->ringback() : music.at(q.holdAudio));
     }
     return out;
   };
@@ -285,9 +284,11 @@ int runServe(const ServeArgs& args) {
   runtime.setActionSink(&ringPublisher);
   backend = std::make_unique<ApiBackend>(
       cfg, [sipServer](std::function<void()> f) { sipServer->post(std::move(f)); }, runtime,
-      [sipServer, &adapter, &holdAudio](const config::ServerConfig& next) {
-        return sipServer->reconfigure(next.engine, next.agentPasswords,
-                                      [&] { adapter.setHold(holdAudio(next.engine)); });
+      [sipServer, &adapter, &holdAudio, &persistence](const config::ServerConfig& next) {
+        return sipServer->reconfigure(next.engine, next.agentPasswords, [&] {
+          adapter.setHold(holdAudio(next.engine));
+          (*persistence)->setQueueParams(next.engine);
+        });
       },
       [sipServer, &runtime](AgentId agent) {
         std::vector<api::Phone> out;

@@ -39,12 +39,11 @@ bool Registrar::removeAll(std::uint32_t agent) {
   return had;
 }
 
-void Registrar::renumber(const std::vector<std::optional<std::uint32_t>>& newIndex,
-                         std::size_t agents) {
+void Registrar::renumber(const std::vector<std::optional<AgentId>>& newIds, std::size_t agents) {
   std::vector<std::vector<Binding>> bindings(agents);
   for (std::size_t old = 0; old < bindings_.size(); ++old) {
-    if (old < newIndex.size() && newIndex[old]) {
-      bindings[*newIndex[old]] = std::move(bindings_[old]);
+    if (old < newIds.size() && newIds[old]) {
+      bindings[newIds[old]->value()] = std::move(bindings_[old]);
     } else {
       for (const Binding& b : bindings_[old]) {
         forget(b);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/time.h"
 
 namespace callq::sip {
@@ -31,9 +32,9 @@ class Registrar {
               Time expires, Time now);
   // Removes every binding of the agent ("Contact: *"). Returns whether it had any.
   bool removeAll(std::uint32_t agent);
-  // A new configuration renumbered the agents: `newIndex[old]` (nullopt: removed, its phones are
+  // A new configuration renumbered the agents: `newIds[old]` (nullopt: removed, its phones are
   // forgotten); `agents` is the new count.
-  void renumber(const std::vector<std::optional<std::uint32_t>>& newIndex, std::size_t agents);
+  void renumber(const std::vector<std::optional<AgentId>>& newIds, std::size_t agents);
   // Drops expired bindings; returns the agents left with no phone.
   std::vector<std::uint32_t> expire(Time now);
   // The earliest expiry, or kNever. O(1): the SIP loop asks after every event.

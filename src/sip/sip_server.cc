@@ -273,19 +273,28 @@ struct SipServer::Impl {
       const auto agentNow = [&](std::uint32_t old) {
         return old < r->agents.size() && r->agents[old] ? r->agents[old]->value() : kNoAgent;
       };
-      for (auto& [leg, owned] : legs) {
-        leg->agent = leg->agent == kNoAgent ? kNoAgent : agentNow(leg->agent);
-      }
+      // A removed agent's phones stop ringing, and a direct call to it ends (the engine refused
+      // the change while the agent was on a call).
       for (auto& [id, call] : calls) {
+        if (call->directAgent != kNoAgent && agentNow(call->directAgent) == kNoAgent) {
+          for (Leg* leg : std::vector<Leg*>(call->legs)) {
+            hangUp(*leg);
+          }
+          if (call->caller != nullptr) {
+            hangUp(*call->caller);
+          }
+        }
         call->directAgent = call->directAgent == kNoAgent ? kNoAgent : agentNow(call->directAgent);
         call->callingAgent =
             call->callingAgent == kNoAgent ? kNoAgent : agentNow(call->callingAgent);
       }
-      std::vector<std::optional<std::uint32_t>> newIndex;
-      for (const std::optional<AgentId>& a : r->agents) {
-        newIndex.push_back(a ? std::optional(a->value()) : std::nullopt);
+      for (auto& [leg, owned] : legs) {
+        if (leg->agent != kNoAgent && agentNow(leg->agent) == kNoAgent) {
+          hangUp(*leg);
+        }
+        leg->agent = leg->agent == kNoAgent ? kNoAgent : agentNow(leg->agent);
       }
-      registrar.renumber(newIndex, next.agents.size());
+      registrar.renumber(r->agents, next.agents.size());
       options.passwords = std::move(passwords);
       swapped();
       return loadTables(next);
@@ -370,8 +379,11 @@ struct SipServer::Impl {
     }
   }
 
+  // The agent's id for logs; a leg whose agent a new configuration removed has kNoAgent.
   const std::string& agentName(std::uint32_t agent) const {
-    return runtime.engine().config().agents.at(agent).id;
+    static const std::string kRemoved = "(removed)";
+    const auto& agents = runtime.engine().config().agents;
+    return agent < agents.size() ? agents[agent].id : kRemoved;
   }
 
   void setRegistered(std::uint32_t agent, bool registered) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,16 +90,27 @@ struct OpenCall {
 };
 
 // One unit of writing: applied in one transaction, all or nothing.
+// What the statistics need to know of a queue's configuration.
+struct QueueParams {
+  std::int64_t serviceLevelMs = 20'000;
+  std::int64_t wrapUpMs = 0;
+};
+
 struct Batch {
   std::vector<EventRecord> events;       // ids are filled in by append()
   std::vector<AgentStateRecord> agents;  // replace the stored state of these agents
   std::vector<QueueStateRecord> queues;
+  // The queues' statistics settings after a configuration change, for events[queueParamsAt]
+  // onwards (the ones before were handed over under the old settings).
+  std::optional<std::map<std::string, QueueParams>> queueParams;
+  std::size_t queueParamsAt = 0;
 
-  bool empty() const { return events.empty() && agents.empty() && queues.empty(); }
+  bool empty() const { return events.empty() && agents.empty() && queues.empty() && !queueParams; }
   void clear() {
     events.clear();
     agents.clear();
     queues.clear();
+    queueParams.reset();
   }
 };
 

@@ -35,12 +35,6 @@ inline constexpr std::int64_t bucketOf(std::int64_t ms) {
   return (ms >= 0 ? ms / kBucketMs : (ms - kBucketMs + 1) / kBucketMs) * kBucketMs;
 }
 
-// What the statistics need to know of a queue's configuration.
-struct QueueParams {
-  std::int64_t serviceLevelMs = 20'000;
-  std::int64_t wrapUpMs = 0;
-};
-
 struct QueueFigures {
   std::uint64_t offered = 0;
   std::uint64_t refused = 0;
@@ -105,6 +99,7 @@ struct StatsDelta {
 class StatsTracker {
  public:
   void setQueueParams(std::map<std::string, QueueParams> params) { params_ = std::move(params); }
+  const std::map<std::string, QueueParams>& queueParams() const { return params_; }
   void setSpans(const std::vector<Span>& spans);
   std::vector<Span> spans() const;
 

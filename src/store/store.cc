@@ -54,12 +54,24 @@ Result<void> Store::append(Batch& batch) {
   delta_.clear();
   // The tracker moves on with the batch's events: if they are not written, it goes back.
   const std::vector<Span> before = tracker_.spans();
-  for (const EventRecord& e : batch.events) {
-    tracker_.apply(e, delta_);
+  std::optional<std::map<std::string, QueueParams>> paramsBefore;
+  if (batch.queueParams) {
+    paramsBefore = tracker_.queueParams();
+  }
+  for (std::size_t i = 0; i <= batch.events.size(); ++i) {
+    if (batch.queueParams && i == std::min(batch.queueParamsAt, batch.events.size())) {
+      tracker_.setQueueParams(*batch.queueParams);
+    }
+    if (i < batch.events.size()) {
+      tracker_.apply(batch.events[i], delta_);
+    }
   }
   Result<void> ok = write(batch, delta_);
   if (!ok) {
     tracker_.setSpans(before);
+    if (paramsBefore) {
+      tracker_.setQueueParams(std::move(*paramsBefore));
+    }
   }
   return ok;
 }

@@ -80,6 +80,17 @@ void StoreWriter::add(QueueStateRecord q) {
   });
 }
 
+void StoreWriter::setQueueParams(std::map<std::string, QueueParams> params) {
+  enqueue([&] {
+    // Two changes in one batch: the events after the first get the second's settings.
+    if (!pending_.queueParams) {
+      pending_.queueParamsAt = pending_.events.size();
+    }
+    pending_.queueParams = std::move(params);
+    return true;
+  });
+}
+
 bool StoreWriter::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = added_;

@@ -56,6 +56,8 @@ class StoreWriter {
   // Replaces the agent's (queue's) state still waiting, if any: bounded by their number.
   void add(AgentStateRecord a);
   void add(QueueStateRecord q);
+  // New statistics settings of the queues (a configuration change), for the events added after.
+  void setQueueParams(std::map<std::string, QueueParams> params);
 
   // Waits until everything added before the call is committed; false if `timeout` passed first.
   bool flush(std::chrono::milliseconds timeout);

@@ -481,3 +481,25 @@ class Config(ApiCase):
     def serve_api_again(self):
         extra = f"[[manager]]\nname = \"boss\"\npassword_hash = \"{manager_hash()}\"\n"
         self.serve(QUEUES, extra=extra, store=self.store, name="callq2")
+
+    def test_accounts_follow_changes_and_a_removed_agents_ringing_call_ends(self):
+        self.serve_api()
+        boss = self.login("boss", "boss-pw")
+        # A direct call rings dave's phone (which never answers); dave is removed meanwhile.
+        dave = self.nsip_agent("204", "pw204", name="dave", mode="ignore")
+        caller = self.nsip_caller(to="204", name="direct-caller", hangup_after=60)
+        self.line(dave, r"^ringing")
+        self.assertEqual(self.call("DELETE", "/api/v1/config/agents/dave", boss)[0], 200)
+        self.line(dave, r"^cancelled")  # its phone stops ringing
+        self.line(caller, r"^bye-received")  # the call to an agent who is gone ends
+        # The server goes on: a removed account cannot register, a new password works at once.
+        self.assertIn(" 404 ", self.raw_request("REGISTER", f"sip:204@127.0.0.1:{self.sip_port}")
+                      .splitlines()[0] + " ")
+        self.assertEqual(self.call("PUT", "/api/v1/config/agents/carol", boss,
+                                   {"password": "new-pw"})[0], 200)
+        self.nsip_agent("203", "new-pw", name="carol-new")
+        old = self.nsip_agent("203", "pw203", name="carol-old", wait=False)
+        self.line(old, r"^register-failed")
+        self.login("carol", "new-pw")
+        self.refused(401, None, "POST", "/api/v1/login", None,
+                     {"name": "carol", "password": "pw203"})

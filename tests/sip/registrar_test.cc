@@ -44,7 +44,7 @@ TEST(Registrar, RenumberMovesPhonesAndForgetsRemovedAgents) {
   r.update(0, "sip:a@1", "c1", fromMillis(10'000), t0);
   r.update(2, "sip:c@1", "c3", fromMillis(5'000), t0);
   // Agent 0 removed, 1 -> 0, 2 -> 1, and one new agent (2).
-  r.renumber({std::nullopt, 0u, 1u}, 3);
+  r.renumber({std::nullopt, AgentId{0}, AgentId{1}}, 3);
   EXPECT_FALSE(r.registered(0));
   ASSERT_TRUE(r.registered(1));
   EXPECT_EQ(r.bindings(1)[0].contact, "sip:c@1");

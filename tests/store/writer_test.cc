@@ -39,6 +39,40 @@ class WriterTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+// A configuration change: the events handed over after it count with the new service level,
+// those before it with the old one, even within one batch.
+TEST_F(WriterTest, NewQueueSettingsCountFromTheEventsAfterThem) {
+  const auto connect = [](std::uint64_t call, std::int64_t waitMs) {
+    EventRecord e = enter(call);
+    e.type = "CONNECT";
+    e.agent = "alice";
+    e.timeMs += waitMs;
+    e.waitMs = waitMs;
+    return e;
+  };
+  std::unique_ptr<Store> store = open();
+  Store* s = store.get();
+  s->setQueueParams({{"sales", QueueParams{20'000, 0}}});
+  StatsQuery query;
+  query.fromMs = 0;
+  query.toMs = 24 * 3600 * 1000;
+  {
+    StoreWriter writer(std::move(store), {});
+    ASSERT_TRUE(writer.add(enter(1)));
+    ASSERT_TRUE(writer.add(connect(1, 30'000)));  // 30 s: not within 20 s
+    writer.setQueueParams({{"sales", QueueParams{60'000, 0}}});
+    ASSERT_TRUE(writer.add(enter(2)));
+    ASSERT_TRUE(writer.add(connect(2, 30'000)));  // within 60 s
+    ASSERT_TRUE(writer.flush(std::chrono::seconds(30)));
+  }
+  auto reader = open();
+  auto rows = reader->queueStats(query);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].figures.answered, 2u);
+  EXPECT_EQ((*rows)[0].figures.answeredWithinSl, 1u);
+}
+
 TEST_F(WriterTest, EverythingHandedOverIsCommittedInOrderFromSeveralThreads) {
   {
     StoreWriter writer(open(), {});
