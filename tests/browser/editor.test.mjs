@@ -1,6 +1,6 @@
 // The queue editor against /api/v1/config/queues: create a queue, a value refused with its error
-// next to the field (found by the page, and found by the server), edit, delete; agents and
-// withdraw reasons too.
+// next to the field (found by the page, and found by the server, also for values the page let
+// through), edit, delete; agents and withdraw reasons too.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -108,6 +108,33 @@ describe('queue editor', () => {
     const saved = await server.api('GET', '/config/queues/billing');
     assert.equal(saved.body.ring_time, 25);
     assert.equal(saved.body.login_code, '*41710');
+  });
+
+  it("shows the server's reason next to the field for values the page let through", async () => {
+    // As if the page's checks had missed them: each value is put into the save request on its way.
+    await page.getByRole('link', { name: 'Edit billing' }).click();
+    await page.waitForURL(/#\/queues\/billing\/edit$/);
+    for (const [key, value] of [['ring_time', 0], ['weight', -1], ['timeout_action', 'number:+1']]) {
+      let refusal = null;
+      await page.route('**/api/v1/config/queues/billing', async (route) => {
+        if (route.request().method() !== 'PUT') return route.continue();
+        const response = await route.fetch({ postData: JSON.stringify({ ...route.request().postDataJSON(), [key]: value }) });
+        refusal = (await response.json()).error;
+        return route.fulfill({ response });
+      });
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      const error = fieldError(page, `q-${key}`);
+      await error.waitFor();
+      await page.unroute('**/api/v1/config/queues/billing');
+      assert.equal(refusal?.field, key, JSON.stringify(refusal));
+      assert.equal((await error.innerText()).trim(), refusal.reason);
+      assert.equal(await page.locator('.field-invalid').count(), 1, `only ${key} is marked`);
+    }
+    await screenshot(page, 'editor-refused-server-number');
+    const unchanged = (await server.api('GET', '/config/queues/billing')).body;
+    assert.deepEqual([unchanged.ring_time, unchanged.weight, unchanged.timeout_action], [25, 1, 'hangup']);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.waitForURL(/#\/queues$/);
   });
 
   it('deletes a queue from the dashboard', async () => {

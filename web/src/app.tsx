@@ -2,7 +2,6 @@
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, setUnauthorizedHandler, type Session } from './lib/api';
-import { noteEvent } from './lib/callers';
 import { LiveContext, SessionContext, useRoute } from './lib/hooks';
 import { LiveStream, streamUrl, type LiveStatus } from './lib/live';
 import { allowed, home, href, parseHash, type Route } from './lib/route';
@@ -57,7 +56,6 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
 
   useEffect(() => {
     const offStatus = live.onStatus(setStatus);
-    const offEvents = live.onEvent(noteEvent);
     live.start();
     const onVisible = () => {
       if (document.visibilityState === 'visible') live.retryNow();
@@ -65,7 +63,6 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       offStatus();
-      offEvents();
       document.removeEventListener('visibilitychange', onVisible);
       live.stop();
     };

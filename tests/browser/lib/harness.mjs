@@ -334,9 +334,15 @@ export async function launchBrowser() {
   return browser;
 }
 
-/** A fresh browser context (its own cookies) and page; logs page errors to the console. */
-export async function newPage(browser, { width = 1366, height = 860 } = {}) {
+/**
+ * A fresh browser context (its own cookies) and page; logs page errors to the console.
+ * `polling: false` turns off the pages' 5 s reload timer (localStorage 'callq.pollMs' = 0): the
+ * page then changes only on stream events, so a test that sees it change within a few seconds
+ * proves the stream.
+ */
+export async function newPage(browser, { width = 1366, height = 860, polling = true } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  if (!polling) await context.addInitScript(() => localStorage.setItem('callq.pollMs', '0'));
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
   return page;
@@ -357,20 +363,4 @@ export async function screenshot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
-}
-
-/** Polls fn until it returns a truthy value (returned), or fails after timeoutMs. */
-export async function eventually(fn, timeoutMs = 10000, what = 'condition') {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

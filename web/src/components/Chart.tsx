@@ -26,7 +26,6 @@ export interface Series {
   label: string;
   data: Array<number | null>;
   color: string;
-  kind?: 'bar' | 'line';
   fill?: boolean;
 }
 
@@ -55,12 +54,11 @@ export function ChartView({ type, labels, series, label, yMax, yFormat, stacked,
         data: {
           labels,
           datasets: series.map((s) => ({
-            type: s.kind ?? type,
             label: s.label,
             data: s.data,
-            backgroundColor: s.kind === 'line' || type === 'line' ? `${s.color}22` : s.color,
+            backgroundColor: type === 'line' ? `${s.color}22` : s.color,
             borderColor: s.color,
-            borderWidth: s.kind === 'line' || type === 'line' ? 2 : 0,
+            borderWidth: type === 'line' ? 2 : 0,
             borderRadius: 3,
             pointRadius: 3,
             pointHoverRadius: 5,

@@ -1,8 +1,10 @@
-// Small shared pieces: state badges, banners, empty states, modal dialogs, toasts, form fields.
+// Small shared pieces: state badges, banners, empty states, figures, modal and confirmation
+// dialogs, toasts, form fields.
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../lib/api';
+import { useAction } from '../lib/hooks';
 import type { StateKey } from '../lib/format';
 import { Icon } from './Icon';
 
@@ -32,14 +34,6 @@ export function ErrorBanner({ error, onClose, title }: { error: ApiError | Error
   );
 }
 
-export function InfoBanner({ children }: { children: ComponentChildren }) {
-  return (
-    <div class="banner banner-info" role="note">
-      <div class="banner-text">{children}</div>
-    </div>
-  );
-}
-
 export function Empty({ icon = 'queue', title, children }: { icon?: string; title: string; children?: ComponentChildren }) {
   return (
     <div class="empty">
@@ -54,12 +48,21 @@ export function Spinner({ label = 'Loading' }: { label?: string }) {
   return <div class="spinner" role="status" aria-label={label}><span /></div>;
 }
 
-export function Modal({ title, onClose, children, footer, wide }: {
+/** A figure tile: a big value over its label. */
+export function Kpi({ label, value, tone }: { label: string; value: string; tone?: 'ok' | 'warn' }) {
+  return (
+    <div class={`kpi ${tone ? `kpi-${tone}` : ''}`}>
+      <div class="kpi-value">{value}</div>
+      <div class="kpi-label">{label}</div>
+    </div>
+  );
+}
+
+export function Modal({ title, onClose, children, footer }: {
   title: string;
   onClose: () => void;
   children: ComponentChildren;
   footer?: ComponentChildren;
-  wide?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useRef(`modal-${Math.random().toString(36).slice(2)}`).current;
@@ -78,7 +81,7 @@ export function Modal({ title, onClose, children, footer, wide }: {
   }, []);
   return (
     <div class="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div class={`modal ${wide ? 'modal-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
+      <div class="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
         <div class="modal-head">
           <h2 id={titleId}>{title}</h2>
           <button type="button" class="icon-button modal-close" aria-label="Close" onClick={onClose}><Icon name="x" /></button>
@@ -90,21 +93,50 @@ export function Modal({ title, onClose, children, footer, wide }: {
   );
 }
 
+/**
+ * A dialog asking to confirm one request: `action` runs it; the dialog stays open with the
+ * server's refusal, or calls onDone.
+ */
+export function ConfirmDialog({ title, confirm, tone = 'danger', disabled, action, onClose, onDone, children }: {
+  title: string;
+  /** The confirming button's text. */
+  confirm: string;
+  tone?: 'danger' | 'primary';
+  disabled?: boolean;
+  action: () => Promise<unknown>;
+  onClose: () => void;
+  onDone: () => void;
+  children: ComponentChildren;
+}) {
+  const act = useAction();
+  return (
+    <Modal title={title} onClose={onClose}
+      footer={<>
+        <button type="button" class="btn btn-secondary" onClick={onClose}>Cancel</button>
+        <button type="button" class={`btn btn-${tone}`} disabled={disabled || act.busy}
+          onClick={async () => { if (await act.run(action)) onDone(); }}>{confirm}</button>
+      </>}>
+      <ErrorBanner error={act.error} />
+      {children}
+    </Modal>
+  );
+}
+
 // --- Toasts --------------------------------------------------------------------------------------
 
-type Toast = { id: number; text: string; kind: 'ok' | 'error' };
+type Toast = { id: number; text: string };
 let toasts: Toast[] = [];
 let nextToast = 1;
 const toastListeners = new Set<(t: Toast[]) => void>();
 
-export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
-  const t = { id: nextToast++, text, kind };
+export function toast(text: string): void {
+  const t = { id: nextToast++, text };
   toasts = [...toasts, t].slice(-4);
   toastListeners.forEach((fn) => fn(toasts));
   setTimeout(() => {
     toasts = toasts.filter((x) => x.id !== t.id);
     toastListeners.forEach((fn) => fn(toasts));
-  }, kind === 'error' ? 8000 : 4000);
+  }, 4000);
 }
 
 export function Toasts() {
@@ -116,8 +148,8 @@ export function Toasts() {
   return (
     <div class="toasts" role="status" aria-live="polite">
       {list.map((t) => (
-        <div key={t.id} class={`toast toast-${t.kind}`}>
-          <Icon name={t.kind === 'ok' ? 'check' : 'alert'} />
+        <div key={t.id} class="toast">
+          <Icon name="check" />
           <span>{t.text}</span>
         </div>
       ))}

@@ -1,5 +1,4 @@
-// The HTTP API of callq (docs/api.md): one fetch wrapper, the shapes it answers, and the
-// normalisation of fields that differ between server versions (an agent's `call`, `phones`).
+// The HTTP API of callq (docs/api.md): one fetch wrapper and the shapes it answers.
 
 export type Role = 'manager' | 'agent';
 
@@ -29,19 +28,7 @@ export interface WaitingCaller {
   position: number;
   waited_s: number;
   ringing: boolean;
-  /** The caller id, when the server gives it (else the stream's ENTERQUEUE tells it). */
-  caller?: string;
-}
-
-export interface AgentCounts {
-  logged_in: number;
-  ready: number;
-  ringing: number;
-  on_call: number;
-  wrap_up: number;
-  withdrawn: number;
-  not_available: number;
-  unregistered: number;
+  caller: string;
 }
 
 export interface Queue {
@@ -51,23 +38,20 @@ export interface Queue {
   logout_code: string;
   strategy: string;
   waiting: WaitingCaller[];
-  longest_wait_s: number;
-  agents: AgentCounts;
   members: Member[];
 }
 
 export interface Phone {
   contact: string;
-  user_agent: string;
   expires_in_s: number;
 }
 
 export interface AgentCall {
   id: number;
-  queue?: string;
-  caller?: string;
+  queue: string;
+  caller: string;
   state: 'ringing' | 'connected';
-  since_ms?: number;
+  since_ms: number;
 }
 
 export interface AgentQueue {
@@ -88,8 +72,7 @@ export interface Agent {
   registered: boolean;
   since_ms: number;
   call: AgentCall | null;
-  /** Null when the server does not list phones (older versions): only `registered` is known. */
-  phones: Phone[] | null;
+  phones: Phone[];
   queues: AgentQueue[];
 }
 
@@ -209,11 +192,6 @@ export class ApiError extends Error {
     this.field = field;
     this.reason = reason;
   }
-
-  /** The endpoint does not exist on this server (an older callq). */
-  get missing(): boolean {
-    return this.status === 404 && /^no (GET|PUT|POST|DELETE) /.test(this.reason);
-  }
 }
 
 export const API = '/api/v1';
@@ -279,45 +257,6 @@ export async function request<T>(
 
 const seg = encodeURIComponent;
 
-/** An AGENT as the API gives it, made uniform: `call` an object or null, `phones` a list or null. */
-export function normalizeAgent(raw: Record<string, unknown>): Agent {
-  const a = raw as unknown as Agent & { call: unknown; phones?: unknown };
-  let call: AgentCall | null = null;
-  if (typeof a.call === 'number') {
-    call = { id: a.call, state: a.activity === 'ringing' ? 'ringing' : 'connected' };
-  } else if (a.call && typeof a.call === 'object') {
-    const c = a.call as Partial<AgentCall> & { id?: number };
-    call = {
-      id: Number(c.id ?? 0),
-      queue: typeof c.queue === 'string' ? c.queue : undefined,
-      caller: typeof c.caller === 'string' ? c.caller : undefined,
-      state: c.state === 'ringing' ? 'ringing' : 'connected',
-      since_ms: typeof c.since_ms === 'number' ? c.since_ms : undefined,
-    };
-  }
-  const phones = Array.isArray(a.phones)
-    ? (a.phones as Partial<Phone>[]).map((p) => ({
-        contact: String(p.contact ?? ''),
-        user_agent: String(p.user_agent ?? ''),
-        expires_in_s: Number(p.expires_in_s ?? 0),
-      }))
-    : null;
-  return {
-    id: String(a.id),
-    name: String(a.name ?? a.id),
-    extension: String(a.extension ?? ''),
-    presence: a.presence,
-    reason: a.reason ?? '',
-    activity: a.activity ?? 'idle',
-    on_other_call: Boolean(a.on_other_call),
-    registered: Boolean(a.registered),
-    since_ms: Number(a.since_ms ?? 0),
-    call,
-    phones,
-    queues: Array.isArray(a.queues) ? a.queues : [],
-  };
-}
-
 export const api = {
   me: () => request<Session>('GET', '/me', undefined, { quiet401: true }),
   login: (name: string, password: string) =>
@@ -326,20 +265,13 @@ export const api = {
 
   queues: async () => (await request<{ queues: Queue[] }>('GET', '/queues')).queues,
   queue: (name: string) => request<Queue>('GET', `/queues/${seg(name)}`),
-  agents: async () =>
-    (await request<{ agents: Record<string, unknown>[] }>('GET', '/agents')).agents.map(normalizeAgent),
-  agent: async (id: string) =>
-    normalizeAgent(await request<Record<string, unknown>>('GET', `/agents/${seg(id)}`)),
+  agents: async () => (await request<{ agents: Agent[] }>('GET', '/agents')).agents,
+  agent: (id: string) => request<Agent>('GET', `/agents/${seg(id)}`),
   reasons: async () => (await request<{ reasons: string[] }>('GET', '/reasons')).reasons,
-  setPresence: async (id: string, presence: Presence, reason?: string) =>
-    normalizeAgent(
-      await request<Record<string, unknown>>('PUT', `/agents/${seg(id)}/presence`,
-        reason ? { presence, reason } : { presence }),
-    ),
-  connect: async (queue: string, agent: string) =>
-    normalizeAgent(await request<Record<string, unknown>>('PUT', `/queues/${seg(queue)}/members/${seg(agent)}`)),
-  disconnect: async (queue: string, agent: string) =>
-    normalizeAgent(await request<Record<string, unknown>>('DELETE', `/queues/${seg(queue)}/members/${seg(agent)}`)),
+  setPresence: (id: string, presence: Presence, reason?: string) =>
+    request<Agent>('PUT', `/agents/${seg(id)}/presence`, reason ? { presence, reason } : { presence }),
+  connect: (queue: string, agent: string) => request<Agent>('PUT', `/queues/${seg(queue)}/members/${seg(agent)}`),
+  disconnect: (queue: string, agent: string) => request<Agent>('DELETE', `/queues/${seg(queue)}/members/${seg(agent)}`),
 
   events: (query: string) =>
     request<{ events: EventRow[]; next_after: number | null }>('GET', `/events?${query}`),

@@ -80,27 +80,12 @@ export function agentState(a: { presence: Presence; reason?: string; activity: A
   }
 }
 
-export function presenceLabel(p: Presence, reason?: string): string {
-  return agentState({ presence: p, reason, activity: 'idle' }).label;
-}
-
 /** A caller id for display: "+33 1 23…" stays as it is; "sip:bob@host" loses its scheme. */
 export function callerLabel(caller: string | undefined | null): string {
   if (!caller) {
     return 'Unknown caller';
   }
   return caller.replace(/^sips?:/, '');
-}
-
-/** "12:03:04" in the browser's zone for an ISO time or epoch milliseconds. */
-export function timeOfDay(ms: number): string {
-  const d = new Date(ms);
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-}
-
-export function dateTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${timeOfDay(ms)}`;
 }
 
 /** Strategy names as people say them (Axivox, sipcall). */

@@ -1,5 +1,5 @@
 // Preact hooks: the current route, live data (loaded, refreshed on stream events and on a timer),
-// a one-second clock for ticking waits.
+// a one-second clock for ticking waits, an action's busy and error state.
 
 import { createContext } from 'preact';
 import { useContext, useEffect, useRef, useState, useCallback } from 'preact/hooks';
@@ -36,7 +36,16 @@ export function useNow(ms = 1000): number {
   return now;
 }
 
-/** Calls fn on each stream event that passes `filter`, at most once per `debounceMs`. */
+/**
+ * How often live pages also reload on a timer: 5 s, or `localStorage['callq.pollMs']` read at
+ * start ("0": never). The browser tests turn polling off to prove the stream alone keeps pages live.
+ */
+const POLL_MS = ((): number => {
+  const n = Number(localStorage.getItem('callq.pollMs') ?? 5000);
+  return Number.isFinite(n) && n >= 0 ? n : 5000;
+})();
+
+/** Calls fn with the stream's events (HELLO aside), batched: at most once per `debounceMs`. */
 export function useLiveEvents(fn: (events: EventRow[]) => void, debounceMs = 400): void {
   const live = useContext(LiveContext);
   const fnRef = useRef(fn);
@@ -75,14 +84,15 @@ export interface LiveData<T> {
   loading: boolean;
   /** Date.now() when data was last loaded (to tick durations between loads). */
   loadedAt: number;
-  reload: () => void;
+  /** Loads again; resolves once data newer than the call is in (or the load failed). */
+  reload: () => Promise<void>;
 }
 
 /**
  * Data from `load`, loaded on mount and when `deps` change, reloaded (debounced) on every stream
- * event and every `periodMs`. Loads never overlap: one asked during a load runs after it.
+ * event and on the poll timer. Loads never overlap: one asked during a load runs after it.
  */
-export function useLiveData<T>(load: () => Promise<T>, deps: unknown[], periodMs = 10000): LiveData<T> {
+export function useLiveData<T>(load: () => Promise<T>, deps: unknown[]): LiveData<T> {
   const [state, setState] = useState<{ data: T | undefined; error: ApiError | null; loading: boolean; loadedAt: number }>(
     { data: undefined, error: null, loading: true, loadedAt: 0 },
   );
@@ -92,14 +102,13 @@ export function useLiveData<T>(load: () => Promise<T>, deps: unknown[], periodMs
   const again = useRef(false);
   const alive = useRef(true);
   const generation = useRef(0);
+  const waiting = useRef<Array<() => void>>([]); // reload() callers, told when their load is done
 
-  const run = useCallback(() => {
-    if (busy.current) {
-      again.current = true;
-      return;
-    }
+  const start = useCallback(() => {
     busy.current = true;
     const gen = generation.current;
+    const told = waiting.current;
+    waiting.current = [];
     loadRef.current().then(
       (data) => {
         if (alive.current && gen === generation.current) {
@@ -113,11 +122,19 @@ export function useLiveData<T>(load: () => Promise<T>, deps: unknown[], periodMs
       },
     ).finally(() => {
       busy.current = false;
+      told.forEach((fn) => fn());
       if (again.current && alive.current) {
         again.current = false;
-        run();
+        start();
       }
     });
+  }, []);
+
+  const run = useCallback((): Promise<void> => {
+    const done = new Promise<void>((resolve) => waiting.current.push(resolve));
+    if (busy.current) again.current = true;
+    else start();
+    return done;
   }, []);
 
   useEffect(() => {
@@ -126,14 +143,34 @@ export function useLiveData<T>(load: () => Promise<T>, deps: unknown[], periodMs
     busy.current = false;
     again.current = false;
     setState((s) => ({ ...s, loading: true }));
-    run();
-    const id = periodMs > 0 ? setInterval(run, periodMs) : null;
+    void run();
+    const id = POLL_MS > 0 ? setInterval(run, POLL_MS) : null;
     return () => {
       alive.current = false;
       if (id !== null) clearInterval(id);
     };
   }, deps);
 
-  useLiveEvents(() => run());
+  useLiveEvents(() => void run());
   return { ...state, reload: run };
+}
+
+/** An action's state: `run` clears the error, sets busy, and keeps the error if it fails. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(e as ApiError);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALL_TYPES, DEFAULT_FILTERS, agentStatsQuery, apiTime, bucketsOf, checkFilters, csvFileName, eventsQuery,
-  fillBuckets, filtersFromQuery, filtersToQuery, intervalStarts, queueStatsQuery, totalsOf, zoneSuffix,
+  DEFAULT_FILTERS, apiTime, bucketsOf, checkFilters, csvFileName, fillBuckets, filtersFromQuery, intervalStarts,
+  reportQuery, totalsOf, zoneSuffix,
 } from './report';
 import type { QueueStatsRow } from './api';
 
@@ -11,35 +11,44 @@ const row = (p: Partial<QueueStatsRow>): QueueStatsRow => ({
 
 describe('report filters', () => {
   it('round-trip through the hash query', () => {
-    const f = { ...DEFAULT_FILTERS, period: 'yesterday', types: ['CONNECT', 'ABANDON'], queue: 'sales', call: '12' };
-    expect(filtersFromQuery(new URLSearchParams(filtersToQuery(f)))).toEqual(f);
+    const f = { ...DEFAULT_FILTERS, period: 'yesterday', types: ['CONNECT', 'ABANDON'], queue: 'sales', call: '12', interval: 'day' as const };
+    expect(filtersFromQuery(new URLSearchParams(reportQuery(f, 'hash')))).toEqual(f);
     expect(filtersFromQuery(new URLSearchParams('from=2026-11-21T08:00')).period).toBe('custom');
-    expect(filtersFromQuery(new URLSearchParams('type=CONNECT,BOGUS')).types).toEqual(['CONNECT']);
   });
 
-  it('builds the events query; every type checked means no type filter', () => {
-    const q = new URLSearchParams(eventsQuery({ ...DEFAULT_FILTERS, types: ['CONNECT', 'ABANDON'], call: ' 7 ' }, { limit: 500, after: 42 }));
+  it('passes unknown event types through, for the server to refuse', () => {
+    const f = filtersFromQuery(new URLSearchParams('type=CONNECT,TYPO'));
+    expect(f.types).toEqual(['CONNECT', 'TYPO']);
+    expect(new URLSearchParams(reportQuery(f, 'events')).get('type')).toBe('CONNECT,TYPO');
+    expect(filtersFromQuery(new URLSearchParams('type=')).types).toEqual([]);
+  });
+
+  it('builds the events query; no types means no type filter', () => {
+    const q = new URLSearchParams(reportQuery({ ...DEFAULT_FILTERS, types: ['CONNECT', 'ABANDON'], call: ' 7 ', interval: 'hour' }, 'events', { limit: 500, after: 42 }));
     expect(q.get('period')).toBe('today');
     expect(q.get('type')).toBe('CONNECT,ABANDON');
     expect(q.get('call')).toBe('7');
     expect(q.get('limit')).toBe('500');
     expect(q.get('after')).toBe('42');
-    expect(new URLSearchParams(eventsQuery({ ...DEFAULT_FILTERS, types: [...ALL_TYPES] })).has('type')).toBe(false);
+    expect(q.has('interval')).toBe(false);
+    expect(reportQuery(DEFAULT_FILTERS, 'events', { after: null })).toBe('period=today');
   });
 
   it('statistics take only what they accept', () => {
     const f = { ...DEFAULT_FILTERS, queue: 'sales', agent: 'bob', types: ['CONNECT'], call: '3' };
-    expect(queueStatsQuery(f, 'hour')).toBe('period=today&queue=sales&interval=hour');
-    expect(agentStatsQuery(f, 'total')).toBe('period=today&agent=bob&interval=total');
+    expect(reportQuery(f, 'queueStats', { interval: 'hour' })).toBe('period=today&queue=sales&interval=hour');
+    expect(reportQuery(f, 'agentStats', { interval: 'total' })).toBe('period=today&agent=bob&interval=total');
   });
 
   it('custom ranges carry the browser zone', () => {
     expect(zoneSuffix(-60)).toBe('+01:00');
     expect(zoneSuffix(330)).toBe('-05:30');
     expect(apiTime('2026-11-21T08:00')).toMatch(/^2026-11-21T08:00:00[+-]\d\d:\d\d$/);
-    const q = new URLSearchParams(eventsQuery({ ...DEFAULT_FILTERS, period: 'custom', from: '2026-11-21T08:00', to: '' }));
+    const custom = { ...DEFAULT_FILTERS, period: 'custom', from: '2026-11-21T08:00', to: '' };
+    const q = new URLSearchParams(reportQuery(custom, 'events'));
     expect(q.has('period')).toBe(false);
     expect(q.get('from')).toMatch(/^2026-11-21T08:00:00/);
+    expect(new URLSearchParams(reportQuery(custom, 'hash')).get('from')).toBe('2026-11-21T08:00');
   });
 
   it('checks the filters', () => {

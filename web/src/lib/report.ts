@@ -62,12 +62,16 @@ export const DEFAULT_FILTERS: ReportFilters = {
   interval: '',
 };
 
-/** Filters from the hash's query (#/reports?period=today&type=CONNECT,ABANDON&queue=sales). */
+/**
+ * Filters from the hash's query (#/reports?period=today&type=CONNECT,ABANDON&queue=sales). Types
+ * are kept as given, known or not: the server refuses an unknown one, where dropping it would
+ * silently widen the report to every type.
+ */
 export function filtersFromQuery(q: URLSearchParams): ReportFilters {
   const types = (q.get('type') ?? '')
     .split(',')
     .map((t) => t.trim())
-    .filter((t) => ALL_TYPES.includes(t));
+    .filter((t) => t !== '');
   const interval = q.get('interval') ?? '';
   const hasRange = q.has('from') || q.has('to');
   return {
@@ -80,22 +84,6 @@ export function filtersFromQuery(q: URLSearchParams): ReportFilters {
     call: q.get('call') ?? '',
     interval: interval === '15min' || interval === 'hour' || interval === 'day' ? interval : '',
   };
-}
-
-export function filtersToQuery(f: ReportFilters): string {
-  const q = new URLSearchParams();
-  if (f.period === 'custom') {
-    if (f.from) q.set('from', f.from);
-    if (f.to) q.set('to', f.to);
-  } else {
-    q.set('period', f.period);
-  }
-  if (f.types.length > 0 && f.types.length < ALL_TYPES.length) q.set('type', f.types.join(','));
-  if (f.queue) q.set('queue', f.queue);
-  if (f.agent) q.set('agent', f.agent);
-  if (f.call) q.set('call', f.call);
-  if (f.interval) q.set('interval', f.interval);
-  return q.toString();
 }
 
 /** "+01:00" for a UTC offset of -60 minutes (Date.getTimezoneOffset's sign). */
@@ -134,44 +122,39 @@ export function checkFilters(f: ReportFilters): FilterProblem | null {
   return null;
 }
 
-/** Period parameters shared by events and statistics. */
-function periodParams(f: ReportFilters, q: URLSearchParams): void {
+/** The filters each query takes: the page's hash, GET /api/v1/events (and events.csv), the statistics. */
+const TAKES = {
+  hash: ['type', 'queue', 'agent', 'call', 'interval'],
+  events: ['type', 'queue', 'agent', 'call'],
+  queueStats: ['queue'],
+  agentStats: ['agent'],
+} as const;
+
+/**
+ * The query for these filters (no types: every type). The hash keeps from/to as typed; the API
+ * gets them with the browser's zone. `extra` adds paging (limit, after) or the statistics'
+ * interval.
+ */
+export function reportQuery(
+  f: ReportFilters,
+  target: keyof typeof TAKES,
+  extra: Record<string, string | number | null | undefined> = {},
+): string {
+  const q = new URLSearchParams();
+  const time = target === 'hash' ? (t: string) => t : apiTime;
   if (f.period === 'custom') {
-    if (f.from) q.set('from', apiTime(f.from));
-    if (f.to) q.set('to', apiTime(f.to));
+    if (f.from) q.set('from', time(f.from));
+    if (f.to) q.set('to', time(f.to));
   } else {
     q.set('period', f.period);
   }
-}
-
-/** Query of GET /api/v1/events (and events.csv) for these filters. */
-export function eventsQuery(f: ReportFilters, page: { limit?: number; after?: number | null } = {}): string {
-  const q = new URLSearchParams();
-  periodParams(f, q);
-  if (f.types.length > 0 && f.types.length < ALL_TYPES.length) q.set('type', f.types.join(','));
-  if (f.queue) q.set('queue', f.queue);
-  if (f.agent) q.set('agent', f.agent);
-  if (f.call) q.set('call', f.call.trim());
-  if (page.limit) q.set('limit', String(page.limit));
-  if (page.after) q.set('after', String(page.after));
-  return q.toString();
-}
-
-/** Query of GET /api/v1/stats/queues (takes queue, not agent). */
-export function queueStatsQuery(f: ReportFilters, interval: Interval | 'total'): string {
-  const q = new URLSearchParams();
-  periodParams(f, q);
-  if (f.queue) q.set('queue', f.queue);
-  q.set('interval', interval);
-  return q.toString();
-}
-
-/** Query of GET /api/v1/stats/agents (takes agent, not queue). */
-export function agentStatsQuery(f: ReportFilters, interval: Interval | 'total'): string {
-  const q = new URLSearchParams();
-  periodParams(f, q);
-  if (f.agent) q.set('agent', f.agent);
-  q.set('interval', interval);
+  const values = { type: f.types.join(','), queue: f.queue, agent: f.agent, call: f.call.trim(), interval: f.interval };
+  for (const key of TAKES[target]) {
+    if (values[key]) q.set(key, values[key]);
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value !== undefined && value !== null && value !== '') q.set(key, String(value));
+  }
   return q.toString();
 }
 

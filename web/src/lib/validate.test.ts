@@ -5,7 +5,7 @@ const ctx: ValidationContext = {
   agents: [{ id: 'alice', extension: '201' }, { id: 'bob', extension: '202' }],
   queues: [{ name: 'support', extension: '601', login_code: '*41601', logout_code: '*42601' }],
   music: ['ringback', 'jazz'],
-  strategies: null,
+  strategies: ['ring-all', 'linear'],
 };
 
 function form(patch: Record<string, unknown> = {}) {
@@ -65,6 +65,10 @@ describe('queue validation', () => {
     const ok = validateQueueForm(form({ exit_keys: [{ key: '9', action: 'queue:support' }] }), ctx);
     expect(ok.settings?.exit_keys).toEqual({ 9: 'queue:support' });
     expect(destinationProblem('number:0612')).toMatch(/not in \+<country><number> form/);
+    // As the server: at least 2 digits, at most 15.
+    expect(destinationProblem('number:+1')).toBe("number '+1' is not in +<country><number> form");
+    expect(destinationProblem('number:+33')).toBeNull();
+    expect(destinationProblem('number:+1234567890123456')).toMatch(/not in/);
     expect(destinationProblem('bogus')).toMatch(/unknown action/);
   });
 
@@ -83,10 +87,15 @@ describe('queue validation', () => {
     expect(f.exit_keys).toEqual([{ key: '1', action: 'hangup' }]);
   });
 
+  it("checks the strategy against the server's list", () => {
+    expect(validateQueueForm(form({ strategy: 'random' }), ctx).errors.strategy).toBe(
+      "strategy: unknown strategy 'random' (expected one of: ring-all, linear)");
+  });
+
   it('maps API errors to a field', () => {
-    expect(fieldOfError('ring_time', 'x')).toBe('ring_time');
-    expect(fieldOfError('members[2].level', 'x')).toBe('members');
-    expect(fieldOfError('', "queue 'sales': wrap_up: must not be negative")).toBe('wrap_up');
-    expect(fieldOfError('password', 'x')).toBe('');
+    expect(fieldOfError('ring_time')).toBe('ring_time');
+    expect(fieldOfError('ring_count')).toBe('');
+    expect(fieldOfError('')).toBe('');
+    expect(fieldOfError('password')).toBe('');
   });
 });

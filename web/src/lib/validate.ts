@@ -8,17 +8,6 @@ export const MAX_SECONDS = 365 * 24 * 3600;
 const MAX_COUNT = 4294967295;
 const MAX_LEVEL = 1_000_000;
 
-export const STRATEGIES = [
-  'ring-all',
-  'longest-idle',
-  'fewest-calls',
-  'least-talk-time',
-  'random',
-  'weighted-random',
-  'round-robin',
-  'linear',
-];
-
 export interface ExitKeyRow {
   key: string;
   action: string;
@@ -126,9 +115,9 @@ export interface ValidationContext {
   agents: ReadonlyArray<{ id: string; extension: string }>;
   /** The other queues (not the one being edited). */
   queues: ReadonlyArray<{ name: string; extension: string; login_code?: string | null; logout_code?: string | null }>;
-  /** Valid hold_audio values, when the server lists them. */
-  music?: readonly string[] | null;
-  strategies?: readonly string[] | null;
+  /** The hold_audio values and the strategies, as GET /api/v1/config lists them. */
+  music: readonly string[];
+  strategies: readonly string[];
 }
 
 export type FieldErrors = Record<string, string>;
@@ -141,8 +130,9 @@ export function isDialKey(k: string): boolean {
   return /^[0-9*#A-D]$/.test(k);
 }
 
+/** As core::isInternational: "+" and 2 to 15 digits (E.164). */
 function isInternational(n: string): boolean {
-  return /^\+[0-9]{1,15}$/.test(n);
+  return /^\+[0-9]{2,15}$/.test(n);
 }
 
 /** The problem with a destination string, as core::parseDestination words it, or null. */
@@ -245,9 +235,8 @@ export function validateQueueForm(form: QueueForm, ctx: ValidationContext): Vali
     }
   }
 
-  const strategies = ctx.strategies && ctx.strategies.length ? ctx.strategies : STRATEGIES;
-  if (!strategies.includes(form.strategy)) {
-    fail('strategy', `unknown strategy '${form.strategy}' (expected one of: ${strategies.join(', ')})`);
+  if (!ctx.strategies.includes(form.strategy)) {
+    fail('strategy', `unknown strategy '${form.strategy}' (expected one of: ${ctx.strategies.join(', ')})`);
   }
 
   const nums: Record<string, number> = {};
@@ -327,7 +316,7 @@ export function validateQueueForm(form: QueueForm, ctx: ValidationContext): Vali
 
   const hold = form.hold_audio.trim();
   if (!hold) fail('hold_audio', 'must not be empty (use "ringback" or a music class name)');
-  else if (ctx.music && ctx.music.length && !ctx.music.includes(hold)) {
+  else if (!ctx.music.includes(hold)) {
     fail('hold_audio', `no music class '${hold}' in [music] (or use "ringback")`);
   }
 
@@ -384,17 +373,13 @@ export function validateQueueForm(form: QueueForm, ctx: ValidationContext): Vali
   };
 }
 
-/** The form field an API error names: its `field` when it is one of ours, else guessed from the reason. */
-export function fieldOfError(field: string, reason: string): string {
-  const known = new Set<string>([
-    'name', 'extension', 'login_code', 'logout_code', 'strategy', 'ring_time', 'ring_count', 'retry',
-    'wrap_up', 'max_wait', 'max_callers', 'service_level', 'weight', 'max_no_answer',
-    'wait_time_withdrawn', 'wait_time_empty', 'join_empty', 'timeout_action', 'overflow_action',
-    'exit_keys', 'stats_window', 'hold_audio', 'members',
-  ]);
-  const base = field.split(/[.[]/)[0];
-  if (known.has(base)) return base === 'ring_count' ? 'ring_time' : base;
-  const m = /(?:^|: )([a-z_]+): /.exec(reason);
-  if (m && known.has(m[1])) return m[1];
-  return '';
+const FORM_FIELDS = new Set<string>([
+  'name', 'extension', 'login_code', 'logout_code', 'strategy', 'ring_time', 'retry', 'wrap_up', 'max_wait',
+  'max_callers', 'service_level', 'weight', 'max_no_answer', 'wait_time_withdrawn', 'wait_time_empty', 'join_empty',
+  'timeout_action', 'overflow_action', 'exit_keys', 'stats_window', 'hold_audio', 'members',
+]);
+
+/** The form field an API error names (its `field`, the key at fault), or '' when none of ours. */
+export function fieldOfError(field: string): string {
+  return FORM_FIELDS.has(field) ? field : '';
 }

@@ -3,12 +3,12 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type AgentSettings, type Presence } from '../lib/api';
-import { callerOf, queueOf } from '../lib/callers';
-import { agentState, callerLabel, clock, humanSeconds } from '../lib/format';
-import { useLiveData, useNow } from '../lib/hooks';
+import { agentState, callerLabel, clock } from '../lib/format';
+import { useAction, useLiveData, useNow } from '../lib/hooks';
 import { href } from '../lib/route';
+import { isDialable } from '../lib/validate';
 import { Icon } from '../components/Icon';
-import { Badge, Empty, ErrorBanner, Field, Modal, PageHeader, Spinner, toast } from '../components/ui';
+import { Badge, ConfirmDialog, Empty, ErrorBanner, Field, Modal, PageHeader, Spinner, toast } from '../components/ui';
 
 /** The value of a presence select: "ready", "not available" or "withdrawn:REASON". */
 export function presenceValue(a: { presence: Presence; reason: string }): string {
@@ -41,35 +41,30 @@ export function AgentsPage() {
   const data = useLiveData<AgentsData>(async () => {
     const [agents, reasons] = await Promise.all([api.agents(), api.reasons()]);
     return { agents, reasons };
-  }, [], 5000);
+  }, []);
   const now = useNow(1000);
-  const [config, setConfig] = useState<{ agents: AgentSettings[]; available: boolean } | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // The agents' settings (GET /api/v1/config): who can be edited.
+  const [config, setConfig] = useState<AgentSettings[] | null>(null);
+  const [configError, setConfigError] = useState<ApiError | null>(null);
+  const presence = useAction();
   const [editing, setEditing] = useState<AgentSettings | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Agent | null>(null);
 
   const loadConfig = () =>
-    api.config().then(
-      (c) => setConfig({ agents: c.agents, available: true }),
-      () => setConfig({ agents: [], available: false }),
-    );
+    api.config().then((c) => { setConfig(c.agents); setConfigError(null); }, setConfigError);
   useEffect(() => { void loadConfig(); }, []);
 
   const setPresence = async (a: Agent, value: string) => {
-    setError(null);
     const p = parsePresenceValue(value);
-    try {
-      await api.setPresence(a.id, p.presence, p.reason);
+    if (await presence.run(() => api.setPresence(a.id, p.presence, p.reason))) {
       toast(`${a.name}: ${p.presence === 'withdrawn' ? `withdrawn (${p.reason})` : p.presence}`);
-      data.reload();
-    } catch (e) {
-      setError(e as ApiError);
+      void data.reload();
     }
   };
 
   const agents = data.data?.agents ?? [];
   const reasons = data.data?.reasons ?? [];
-  const canEdit = Boolean(config?.available);
+  const canEdit = config !== null;
   const counts = { ready: 0, busy: 0, away: 0, phones: 0 };
   for (const a of agents) {
     const k = agentState(a).key;
@@ -85,8 +80,9 @@ export function AgentsPage() {
         <button type="button" class="btn btn-secondary" onClick={() => data.reload()} aria-label="Refresh agents"><Icon name="refresh" /> Refresh</button>
         {canEdit && <button type="button" class="btn btn-primary" onClick={() => setEditing('new')}><Icon name="plus" /> Add agent</button>}
       </PageHeader>
-      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <ErrorBanner error={presence.error} onClose={() => presence.setError(null)} />
       <ErrorBanner error={data.error} title="Could not load the agents:" />
+      <ErrorBanner error={configError} title="Could not load the agents' settings:" />
       {data.loading && !data.data ? <Spinner label="Loading agents" /> : agents.length === 0 ? (
         <div class="card"><Empty icon="users" title="No agents">Agents are people with a SIP account; add them {canEdit ? 'with “Add agent”' : 'in the configuration'}.</Empty></div>
       ) : (
@@ -104,35 +100,40 @@ export function AgentsPage() {
               </tr>
             </thead>
             <tbody>
-              {agents.map((a) => (
-                <AgentRow key={a.id} agent={a} now={now} loadedAt={data.loadedAt} reasons={reasons}
-                  onPresence={(v) => setPresence(a, v)}
-                  onEdit={canEdit ? () => setEditing(config?.agents.find((c) => c.id === a.id) ?? { id: a.id, name: a.name, extension: a.extension, has_password: true }) : undefined}
-                  onDelete={canEdit ? () => setDeleting(a) : undefined} />
-              ))}
+              {agents.map((a) => {
+                const settings = config?.find((c) => c.id === a.id);
+                return (
+                  <AgentRow key={a.id} agent={a} now={now} reasons={reasons}
+                    onPresence={(v) => setPresence(a, v)}
+                    onEdit={settings ? () => setEditing(settings) : undefined}
+                    onDelete={canEdit ? () => setDeleting(a) : undefined} />
+                );
+              })}
             </tbody>
           </table>
         </div>
       )}
 
-      {config?.available && <ReasonsCard initial={reasons} onSaved={() => data.reload()} />}
+      {canEdit && <ReasonsCard initial={reasons} onSaved={() => void data.reload()} />}
 
       {editing && (
         <AgentDialog agent={editing === 'new' ? null : editing} onClose={() => setEditing(null)}
-          onDone={(msg) => { setEditing(null); toast(msg); data.reload(); void loadConfig(); }} />
+          onDone={(msg) => { setEditing(null); toast(msg); void data.reload(); void loadConfig(); }} />
       )}
       {deleting && (
-        <DeleteAgentDialog agent={deleting} onClose={() => setDeleting(null)}
-          onDone={() => { toast(`Agent ${deleting.id} deleted`); setDeleting(null); data.reload(); void loadConfig(); }} />
+        <ConfirmDialog title={`Delete agent ${deleting.id}?`} confirm="Delete agent"
+          action={() => api.deleteAgent(deleting.id)} onClose={() => setDeleting(null)}
+          onDone={() => { toast(`Agent ${deleting.id} deleted`); setDeleting(null); void data.reload(); void loadConfig(); }}>
+          <p>{deleting.name} (extension <span class="mono">{deleting.extension}</span>) is removed from every queue. Phones registered to the account stop receiving calls. Past events stay in reports.</p>
+        </ConfirmDialog>
       )}
     </div>
   );
 }
 
-function AgentRow({ agent: a, now, loadedAt, reasons, onPresence, onEdit, onDelete }: {
+function AgentRow({ agent: a, now, reasons, onPresence, onEdit, onDelete }: {
   agent: Agent;
   now: number;
-  loadedAt: number;
   reasons: string[];
   onPresence: (v: string) => void;
   onEdit?: () => void;
@@ -140,7 +141,6 @@ function AgentRow({ agent: a, now, loadedAt, reasons, onPresence, onEdit, onDele
 }) {
   const st = agentState(a);
   const since = a.since_ms > 0 ? Math.max(0, (now - a.since_ms) / 1000) : null;
-  void loadedAt;
   return (
     <tr data-agent={a.id}>
       <td data-label="Agent">
@@ -189,22 +189,17 @@ function AgentRow({ agent: a, now, loadedAt, reasons, onPresence, onEdit, onDele
 }
 
 function Phones({ agent: a }: { agent: Agent }) {
-  if (a.phones === null) {
-    return a.registered
-      ? <span class="phone-status on"><span class="dot" aria-hidden="true" /> Registered</span>
-      : <span class="phone-status off"><span class="dot" aria-hidden="true" /> No phone registered</span>;
-  }
   if (a.phones.length === 0) {
     return <span class="phone-status off"><span class="dot" aria-hidden="true" /> No phone registered</span>;
   }
   return (
     <ul class="phones">
       {a.phones.map((p) => (
-        <li class="phone-status on" title={p.contact}>
+        <li class="phone-status on">
           <span class="dot" aria-hidden="true" />
           <span>
-            <span class="phone-ua">{p.user_agent || 'SIP phone'}</span>
-            <span class="cell-sub mono"> {p.contact.replace(/^sips?:/, '')} · expires in {humanSeconds(p.expires_in_s)}</span>
+            <span class="phone-contact mono">{p.contact}</span>
+            <span class="cell-sub"> · expires in {p.expires_in_s} s</span>
           </span>
         </li>
       ))}
@@ -218,14 +213,12 @@ export function CurrentCall({ agent: a, now }: { agent: Agent; now: number }) {
     if (a.on_other_call) return <span class="muted">On a direct call</span>;
     return <span class="muted">—</span>;
   }
-  const caller = a.call.caller ?? callerOf(a.call.id);
-  const queue = a.call.queue ?? queueOf(a.call.id);
-  const since = a.call.since_ms ?? a.since_ms;
+  const c = a.call;
   return (
     <div class="call-cell">
-      <Badge state={a.call.state === 'ringing' ? 'ringing' : 'oncall'}>{a.call.state === 'ringing' ? 'Ringing' : 'Connected'}</Badge>
-      <div class="cell-title">{callerLabel(caller)}</div>
-      <div class="cell-sub">{queue ? `${queue} · ` : ''}call {a.call.id}{since ? ` · ${clock((now - since) / 1000)}` : ''}</div>
+      <Badge state={c.state === 'ringing' ? 'ringing' : 'oncall'}>{c.state === 'ringing' ? 'Ringing' : 'Connected'}</Badge>
+      <div class="cell-title">{callerLabel(c.caller)}</div>
+      <div class="cell-sub">{c.queue} · call {c.id} · {clock((now - c.since_ms) / 1000)}</div>
     </div>
   );
 }
@@ -235,31 +228,20 @@ function AgentDialog({ agent, onClose, onDone }: { agent: AgentSettings | null; 
   const [name, setName] = useState(agent?.name ?? '');
   const [extension, setExtension] = useState(agent?.extension ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const fieldError = (f: string) => (error && error.field === f ? error.reason : undefined);
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
+    const ext = extension.trim();
     if (!agent && !id.trim()) return setError(new ApiError(400, 'id: required', 'id'));
-    if (!extension.trim()) return setError(new ApiError(400, 'extension: required', 'extension'));
-    if (!/^[0-9*#]{1,32}$/.test(extension.trim())) {
-      return setError(new ApiError(400, `extension: '${extension.trim()}' is not dialable (use up to 32 digits, '*' and '#')`, 'extension'));
+    if (!isDialable(ext)) {
+      return setError(new ApiError(400, `extension: '${ext}' is not dialable (use up to 32 digits, '*' and '#')`, 'extension'));
     }
-    setBusy(true);
-    try {
-      if (agent) {
-        await api.updateAgent(agent.id, { name: name.trim() || agent.id, extension: extension.trim(), ...(password ? { password } : {}) });
-        onDone(`Agent ${agent.id} saved`);
-      } else {
-        await api.createAgent({ id: id.trim(), name: name.trim() || id.trim(), extension: extension.trim(), password });
-        onDone(`Agent ${id.trim()} added`);
-      }
-    } catch (err) {
-      setError(err as ApiError);
-      setBusy(false);
-    }
+    const saved = await run(() => agent
+      ? api.updateAgent(agent.id, { name: name.trim() || agent.id, extension: ext, ...(password ? { password } : {}) })
+      : api.createAgent({ id: id.trim(), name: name.trim() || id.trim(), extension: ext, password }));
+    if (saved) onDone(agent ? `Agent ${agent.id} saved` : `Agent ${id.trim()} added`);
   };
   return (
     <Modal title={agent ? `Edit agent ${agent.id}` : 'Add agent'} onClose={onClose}
@@ -287,35 +269,11 @@ function AgentDialog({ agent, onClose, onDone }: { agent: AgentSettings | null; 
   );
 }
 
-function DeleteAgentDialog({ agent, onClose, onDone }: { agent: Agent; onClose: () => void; onDone: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Modal title={`Delete agent ${agent.id}?`} onClose={onClose}
-      footer={<>
-        <button type="button" class="btn btn-secondary" onClick={onClose}>Cancel</button>
-        <button type="button" class="btn btn-danger" disabled={busy} onClick={async () => {
-          setBusy(true);
-          try {
-            await api.deleteAgent(agent.id);
-            onDone();
-          } catch (e) {
-            setError(e as ApiError);
-            setBusy(false);
-          }
-        }}>Delete agent</button>
-      </>}>
-      <ErrorBanner error={error} />
-      <p>{agent.name} (extension <span class="mono">{agent.extension}</span>) is removed from every queue. Phones registered to the account stop receiving calls. Past events stay in reports.</p>
-    </Modal>
-  );
-}
-
 function ReasonsCard({ initial, onSaved }: { initial: string[]; onSaved: () => void }) {
   const [reasons, setReasons] = useState<string[]>(initial);
   const [dirty, setDirty] = useState(false);
   const [next, setNext] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, setError, run } = useAction();
   useEffect(() => { if (!dirty) setReasons(initial); }, [initial.join('\n')]);
   const add = () => {
     const r = next.trim();
@@ -330,14 +288,10 @@ function ReasonsCard({ initial, onSaved }: { initial: string[]; onSaved: () => v
     setError(null);
   };
   const save = async () => {
-    try {
-      await api.setReasons(reasons);
+    if (await run(() => api.setReasons(reasons))) {
       setDirty(false);
-      setError(null);
       toast('Withdraw reasons saved');
       onSaved();
-    } catch (e) {
-      setError(e as ApiError);
     }
   };
   return (

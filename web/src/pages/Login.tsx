@@ -39,7 +39,7 @@ export function LoginPage({ onSignedIn, notice }: { onSignedIn: (s: Session) => 
           </div>
         </div>
         {notice && !error && <div class="banner banner-info" role="status">{notice}</div>}
-        {error && <ErrorBanner error={error.status === 401 || error.status === 404 ? 'Wrong name or password.' : error} />}
+        {error && <ErrorBanner error={error.status === 401 ? 'Wrong name or password.' : error} />}
         <div class="field">
           <label for="login-name">Name</label>
           <input id="login-name" name="username" autoComplete="username" value={name}

@@ -1,70 +1,40 @@
 // Queue editor: every setting of a [[queue]] table (config/examples/full.toml), checked as
 // `callq check` checks, saved through /api/v1/config/queues.
 
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type AgentSettings, type QueueSettings } from '../lib/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type QueueSettings } from '../lib/api';
 import { humanSeconds, strategyLabel } from '../lib/format';
 import { href } from '../lib/route';
 import {
-  fieldOfError, formFromSettings, newQueueForm, STRATEGIES, validateQueueForm,
-  type FieldErrors, type QueueForm, type ValidationContext,
+  fieldOfError, formFromSettings, newQueueForm, validateQueueForm, type FieldErrors, type QueueForm, type ValidationContext,
 } from '../lib/validate';
 import { Icon } from '../components/Icon';
-import { ErrorBanner, Field, InfoBanner, PageHeader, Spinner, toast } from '../components/ui';
-import { Destination, Members, NumberField, Section } from './queue/parts';
+import { ErrorBanner, Field, PageHeader, Spinner, toast } from '../components/ui';
+import { Destination, Members, NumberField, Section, TextField } from './queue/parts';
 
 interface EditorData {
   form: QueueForm;
   agents: Array<{ id: string; name: string; extension: string }>;
-  queues: Array<{ name: string; extension: string; login_code?: string | null; logout_code?: string | null }>;
-  music: string[] | null;
-  strategies: string[];
-  reasons: string[];
-  /** The server has no configuration API yet: the form shows, saving cannot work. */
-  readOnly: boolean;
+  ctx: ValidationContext;
   /** The stored settings, sent back with the edits: keys this editor does not show survive. */
-  stored: Record<string, unknown>;
+  stored: Partial<QueueSettings>;
 }
 
 async function loadEditor(name: string | null): Promise<EditorData> {
-  try {
-    const config = await api.config();
-    const current = name ? config.queues.find((q) => q.name === name) ?? (await api.queueSettings(name)) : null;
-    return {
-      form: current ? formFromSettings(current) : newQueueForm(),
-      agents: config.agents.map((a: AgentSettings) => ({ id: a.id, name: a.name || a.id, extension: a.extension })),
+  const config = await api.config();
+  const current = name ? config.queues.find((q) => q.name === name) ?? (await api.queueSettings(name)) : null;
+  const agents = config.agents.map((a) => ({ id: a.id, name: a.name || a.id, extension: a.extension }));
+  return {
+    form: current ? formFromSettings(current) : newQueueForm(),
+    agents,
+    ctx: {
+      agents,
       queues: config.queues.filter((q) => q.name !== name),
-      music: config.music?.length ? config.music : null,
-      strategies: config.strategies?.length ? config.strategies : STRATEGIES,
-      reasons: config.withdraw_reasons ?? [],
-      readOnly: false,
-      stored: current ? withoutRingCount(current) : {},
-    };
-  } catch (e) {
-    const err = e as ApiError;
-    if (!(err instanceof ApiError) || !err.missing) throw err;
-    // An older server: build what we can from the live API.
-    const [queues, agents] = await Promise.all([api.queues(), api.agents()]);
-    const live = name ? queues.find((q) => q.name === name) : null;
-    if (name && !live) throw new ApiError(404, `no queue '${name}'`, 'queue');
-    const form = live
-      ? formFromSettings({
-          name: live.name, extension: live.extension, login_code: live.login_code, logout_code: live.logout_code,
-          strategy: live.strategy,
-          members: live.members.map((m) => ({ agent: m.agent, level: m.level, static: m.static })),
-        })
-      : newQueueForm();
-    return {
-      form,
-      agents: agents.map((a) => ({ id: a.id, name: a.name, extension: a.extension })),
-      queues: queues.filter((q) => q.name !== name),
-      music: null,
-      strategies: STRATEGIES,
-      reasons: [],
-      readOnly: true,
-      stored: {},
-    };
-  }
+      music: config.music,
+      strategies: config.strategies,
+    },
+    stored: current ?? {},
+  };
 }
 
 export function QueueEditorPage({ name }: { name: string | null }) {
@@ -92,12 +62,7 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  const ctx: ValidationContext = useMemo(() => ({
-    agents: data.agents,
-    queues: data.queues,
-    music: data.music,
-    strategies: data.strategies,
-  }), [data]);
+  const ctx = data.ctx;
 
   const set = <K extends keyof QueueForm>(key: K, value: QueueForm[K]) => {
     setForm((f) => {
@@ -117,12 +82,11 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
     }
   };
 
-  const focusFirstError = (errs: FieldErrors) => {
+  const focusFirstError = () => {
     requestAnimationFrame(() => {
       const first = formRef.current?.querySelector<HTMLElement>('.field-invalid input, .field-invalid select, .field-invalid button');
       first?.focus();
     });
-    void errs;
   };
 
   const submit = async (e: Event) => {
@@ -133,7 +97,7 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
     if (!v.settings) {
       const n = Object.keys(v.errors).length;
       setBanner(`Check ${n === 1 ? 'the highlighted field' : `the ${n} highlighted fields`}: ${Object.values(v.errors)[0]}`);
-      focusFirstError(v.errors);
+      focusFirstError();
       return;
     }
     setBusy(true);
@@ -147,60 +111,39 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
     } catch (err) {
       const ae = err as ApiError;
       setBusy(false);
-      if (ae.missing) {
-        setBanner(new ApiError(404, 'This callq server cannot save queue settings yet (no /api/v1/config/queues). Change the configuration file and restart callq.'));
-        return;
-      }
       setBanner(ae);
-      const field = fieldOfError(ae.field ?? '', ae.reason ?? '');
+      const field = fieldOfError(ae.field);
       if (field) {
-        const next = { [field]: ae.reason };
-        setErrors(next);
-        focusFirstError(next);
+        setErrors({ [field]: ae.reason });
+        focusFirstError();
       }
     }
   };
 
   const agentName = (id: string) => data.agents.find((a) => a.id === id)?.name ?? id;
   const ringTime = Number(form.ring_time);
-  const otherQueues = data.queues.map((q) => q.name);
+  const otherQueues = ctx.queues.map((q) => q.name);
 
   return (
     <form ref={formRef} class="editor" onSubmit={submit} noValidate aria-label={original ? `Settings of ${original}` : 'New queue settings'}>
-      {data.readOnly && (
-        <InfoBanner>
-          This callq server does not offer queue editing yet (<code>/api/v1/config</code>). The settings below
-          are what the live API shows; change <code>callq.toml</code> and restart to apply changes.
-        </InfoBanner>
-      )}
       {banner && <ErrorBanner error={banner} onClose={() => setBanner(null)} />}
 
       <Section title="General" description="How callers and agents reach the queue.">
         <div class="grid">
-          <Field id="q-name" label="Name" error={errors.name} hint={original ? 'A queue cannot be renamed.' : 'Used in reports and in "queue:<name>" actions.'}>
-            <input id="q-name" value={form.name} disabled={Boolean(original)} aria-invalid={errors.name ? 'true' : undefined}
-              aria-describedby={errors.name ? 'q-name-error' : 'q-name-hint'}
-              onInput={(e) => set('name', e.currentTarget.value)} autoComplete="off" />
-          </Field>
-          <Field id="q-extension" label="Extension" error={errors.extension} hint="The number callers dial (and agents transfer to).">
-            <input id="q-extension" class="mono" inputMode="tel" value={form.extension} aria-invalid={errors.extension ? 'true' : undefined}
-              aria-describedby={errors.extension ? 'q-extension-error' : 'q-extension-hint'}
-              onInput={(e) => set('extension', e.currentTarget.value)} autoComplete="off" />
-          </Field>
-          <Field id="q-login_code" label="Connection code" error={errors.login_code} hint={`Agents dial it to log in. Empty: *41${form.extension || '<extension>'}.`}>
-            <input id="q-login_code" class="mono" value={form.login_code} placeholder={form.extension ? `*41${form.extension}` : '*41…'}
-              aria-invalid={errors.login_code ? 'true' : undefined} aria-describedby={errors.login_code ? 'q-login_code-error' : 'q-login_code-hint'}
-              onInput={(e) => set('login_code', e.currentTarget.value)} autoComplete="off" />
-          </Field>
-          <Field id="q-logout_code" label="Disconnection code" error={errors.logout_code} hint={`Agents dial it to log out. Empty: *42${form.extension || '<extension>'}.`}>
-            <input id="q-logout_code" class="mono" value={form.logout_code} placeholder={form.extension ? `*42${form.extension}` : '*42…'}
-              aria-invalid={errors.logout_code ? 'true' : undefined} aria-describedby={errors.logout_code ? 'q-logout_code-error' : 'q-logout_code-hint'}
-              onInput={(e) => set('logout_code', e.currentTarget.value)} autoComplete="off" />
-          </Field>
+          <TextField id="name" label="Name" form={form} errors={errors} set={set} disabled={Boolean(original)}
+            hint={original ? 'A queue cannot be renamed.' : 'Used in reports and in "queue:<name>" actions.'} />
+          <TextField id="extension" label="Extension" form={form} errors={errors} set={set} mono inputMode="tel"
+            hint="The number callers dial (and agents transfer to)." />
+          <TextField id="login_code" label="Connection code" form={form} errors={errors} set={set} mono
+            placeholder={form.extension ? `*41${form.extension}` : '*41…'}
+            hint={`Agents dial it to log in. Empty: *41${form.extension || '<extension>'}.`} />
+          <TextField id="logout_code" label="Disconnection code" form={form} errors={errors} set={set} mono
+            placeholder={form.extension ? `*42${form.extension}` : '*42…'}
+            hint={`Agents dial it to log out. Empty: *42${form.extension || '<extension>'}.`} />
           <Field id="q-strategy" label="Strategy" error={errors.strategy} hint="Who is offered each call. Levels apply to every strategy." wide>
             <select id="q-strategy" value={form.strategy} aria-invalid={errors.strategy ? 'true' : undefined}
               onChange={(e) => set('strategy', e.currentTarget.value)}>
-              {data.strategies.map((s) => <option value={s}>{strategyLabel(s)} ({s})</option>)}
+              {ctx.strategies.map((s) => <option value={s}>{strategyLabel(s)} ({s})</option>)}
             </select>
           </Field>
         </div>
@@ -277,24 +220,16 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
       <Section title="Audio and statistics">
         <div class="grid">
           <Field id="q-hold_audio" label="Hold audio" error={errors.hold_audio} hint='What waiting callers hear: "ringback" or a music class of [music].'>
-            {data.music ? (
-              <select id="q-hold_audio" value={form.hold_audio} aria-invalid={errors.hold_audio ? 'true' : undefined}
-                onChange={(e) => set('hold_audio', e.currentTarget.value)}>
-                {(data.music.includes(form.hold_audio) ? data.music : [...data.music, form.hold_audio]).map((m) => (
-                  <option value={m}>{m === 'ringback' ? 'Ringback tone (ringback)' : m}</option>
-                ))}
-              </select>
-            ) : (
-              <input id="q-hold_audio" value={form.hold_audio} aria-invalid={errors.hold_audio ? 'true' : undefined}
-                onInput={(e) => set('hold_audio', e.currentTarget.value)} />
-            )}
+            <select id="q-hold_audio" value={form.hold_audio} aria-invalid={errors.hold_audio ? 'true' : undefined}
+              onChange={(e) => set('hold_audio', e.currentTarget.value)}>
+              {(ctx.music.includes(form.hold_audio) ? ctx.music : [...ctx.music, form.hold_audio]).map((m) => (
+                <option value={m}>{m === 'ringback' ? 'Ringback tone (ringback)' : m}</option>
+              ))}
+            </select>
           </Field>
           <NumberField id="service_level" label="Service level threshold" unit="s" form={form} errors={errors} set={set} hint="Calls answered within it count toward the service level." />
-          <Field id="q-weight" label="Weight" error={errors.weight} hint="When an agent serves several queues, higher favours this queue.">
-            <input id="q-weight" inputMode="decimal" value={form.weight} aria-invalid={errors.weight ? 'true' : undefined}
-              aria-describedby={errors.weight ? 'q-weight-error' : 'q-weight-hint'}
-              onInput={(e) => set('weight', e.currentTarget.value)} />
-          </Field>
+          <TextField id="weight" label="Weight" form={form} errors={errors} set={set} inputMode="decimal"
+            hint="When an agent serves several queues, higher favours this queue." />
           <NumberField id="stats_window" label="Statistics window" unit="s" form={form} errors={errors} set={set}
             hint={`Used by fewest-calls and least-talk-time (${humanSeconds(Number(form.stats_window))}).`} />
         </div>
@@ -312,10 +247,4 @@ function Editor({ data, original }: { data: EditorData; original: string | null 
       </div>
     </form>
   );
-}
-
-/** The stored settings minus ring_count: the editor sends ring_time, and both are refused. */
-function withoutRingCount(s: QueueSettings): Record<string, unknown> {
-  const { ring_count: _rc, ...rest } = s as QueueSettings & { ring_count?: unknown };
-  return rest;
 }

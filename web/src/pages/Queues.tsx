@@ -2,20 +2,19 @@
 // Connect / disconnect agents, open the report, edit, delete.
 
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Member, type Queue } from '../lib/api';
-import { callerOf } from '../lib/callers';
+import { api, type Member, type Queue } from '../lib/api';
 import { agentState, callerLabel, clock, strategyLabel } from '../lib/format';
-import { useLiveData, useNow } from '../lib/hooks';
+import { useAction, useLiveData, useNow } from '../lib/hooks';
 import { href } from '../lib/route';
 import { Icon } from '../components/Icon';
-import { Badge, Empty, ErrorBanner, Modal, PageHeader, Spinner, toast } from '../components/ui';
+import { Badge, ConfirmDialog, Empty, ErrorBanner, Kpi, PageHeader, Spinner, toast } from '../components/ui';
 
 export function QueuesPage() {
-  const queues = useLiveData(() => api.queues(), [], 5000);
+  const queues = useLiveData(() => api.queues(), []);
   const now = useNow(1000);
   const [connecting, setConnecting] = useState<Queue | null>(null);
   const [deleting, setDeleting] = useState<Queue | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const disconnecting = useAction();
   const [refreshing, setRefreshing] = useState(false);
 
   const list = queues.data ?? [];
@@ -23,26 +22,21 @@ export function QueuesPage() {
   const totals = summarize(list, elapsed);
 
   const disconnect = async (q: Queue, m: Member) => {
-    setError(null);
-    try {
-      await api.disconnect(q.name, m.agent);
+    if (await disconnecting.run(() => api.disconnect(q.name, m.agent))) {
       toast(`${m.name} disconnected from ${q.name}`);
-      queues.reload();
-    } catch (e) {
-      setError(e as ApiError);
+      void queues.reload();
     }
   };
 
   const refresh = () => {
     setRefreshing(true);
-    queues.reload();
-    setTimeout(() => setRefreshing(false), 500);
+    void queues.reload().then(() => setRefreshing(false));
   };
 
   return (
     <div class="page">
       <PageHeader title="Queues" subtitle={`${list.length} ${list.length === 1 ? 'queue' : 'queues'} · connected agents and waiting callers, live`}>
-        <button type="button" class="btn btn-secondary" onClick={refresh} aria-label="Refresh">
+        <button type="button" class="btn btn-secondary" onClick={refresh} disabled={refreshing} aria-label="Refresh">
           <Icon name="refresh" /> <span>{refreshing ? 'Refreshing…' : 'Refresh'}</span>
         </button>
         <a class="btn btn-primary" href={href.newQueue()}><Icon name="plus" /> New queue</a>
@@ -55,7 +49,7 @@ export function QueuesPage() {
         <Kpi label="On call" value={String(totals.onCall)} />
       </div>
 
-      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <ErrorBanner error={disconnecting.error} onClose={() => disconnecting.setError(null)} />
       <ErrorBanner error={queues.error} title="Could not load the queues:" />
 
       {queues.loading && !queues.data ? (
@@ -83,9 +77,9 @@ export function QueuesPage() {
             <tbody>
               {list.map((q) => (
                 <QueueRow key={q.name} queue={q} elapsed={elapsed}
-                  onConnect={() => { setError(null); setConnecting(q); }}
+                  onConnect={() => setConnecting(q)}
                   onDisconnect={(m) => disconnect(q, m)}
-                  onDelete={() => { setError(null); setDeleting(q); }} />
+                  onDelete={() => setDeleting(q)} />
               ))}
             </tbody>
           </table>
@@ -95,11 +89,20 @@ export function QueuesPage() {
       {connecting && (
         <ConnectDialog queue={list.find((q) => q.name === connecting.name) ?? connecting}
           onClose={() => setConnecting(null)}
-          onDone={(name) => { setConnecting(null); toast(`${name} connected to ${connecting.name}`); queues.reload(); }} />
+          onDone={(name) => { setConnecting(null); toast(`${name} connected to ${connecting.name}`); void queues.reload(); }} />
       )}
       {deleting && (
-        <DeleteDialog queue={deleting} onClose={() => setDeleting(null)}
-          onDone={() => { toast(`Queue ${deleting.name} deleted`); setDeleting(null); queues.reload(); }} />
+        <ConfirmDialog title={`Delete queue ${deleting.name}?`} confirm="Delete queue"
+          action={() => api.deleteQueue(deleting.name)} onClose={() => setDeleting(null)}
+          onDone={() => { toast(`Queue ${deleting.name} deleted`); setDeleting(null); void queues.reload(); }}>
+          <p>
+            Callers will no longer reach extension <strong class="mono">{deleting.extension}</strong>, and its agents
+            are disconnected from it. Its past events stay in the reports.
+          </p>
+          {deleting.waiting.length > 0 && (
+            <p class="warn-text"><Icon name="alert" /> {deleting.waiting.length} caller(s) are waiting: the server refuses while callers are in the queue.</p>
+          )}
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -121,15 +124,6 @@ function summarize(list: Queue[], elapsed: number) {
     }
   }
   return { waiting, longest, ready: ready.size, onCall: onCall.size };
-}
-
-function Kpi({ label, value, tone }: { label: string; value: string; tone?: 'ok' | 'warn' }) {
-  return (
-    <div class={`kpi ${tone ? `kpi-${tone}` : ''}`}>
-      <div class="kpi-value">{value}</div>
-      <div class="kpi-label">{label}</div>
-    </div>
-  );
 }
 
 function QueueRow({ queue: q, elapsed, onConnect, onDisconnect, onDelete }: {
@@ -218,7 +212,7 @@ function Waiting({ queue: q, elapsed }: { queue: Queue; elapsed: number }) {
         {q.waiting.slice(0, 5).map((w) => (
           <li>
             <span class="pos">{w.position}</span>
-            <span class="caller">{callerLabel(w.caller ?? callerOf(w.call) ?? `call ${w.call}`)}</span>
+            <span class="caller">{callerLabel(w.caller)}</span>
             <span class="mono wait">{clock(w.waited_s + elapsed)}</span>
             {w.ringing && <Badge state="ringing">ringing</Badge>}
           </li>
@@ -232,75 +226,23 @@ function Waiting({ queue: q, elapsed }: { queue: Queue; elapsed: number }) {
 function ConnectDialog({ queue, onClose, onDone }: { queue: Queue; onClose: () => void; onDone: (name: string) => void }) {
   const candidates = queue.members.filter((m) => !m.static && !m.logged_in);
   const [agent, setAgent] = useState(candidates[0]?.agent ?? '');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!agent) return;
-    setBusy(true);
-    try {
-      await api.connect(queue.name, agent);
-      onDone(candidates.find((c) => c.agent === agent)?.name ?? agent);
-    } catch (err) {
-      setError(err as ApiError);
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={`Connect an agent to ${queue.name}`} onClose={onClose}
-      footer={<>
-        <button type="button" class="btn btn-secondary" onClick={onClose}>Cancel</button>
-        <button type="submit" form="connect-form" class="btn btn-primary" disabled={!agent || busy}>Connect</button>
-      </>}>
-      <form id="connect-form" onSubmit={submit}>
-        <ErrorBanner error={error} />
-        {candidates.length === 0 ? (
-          <p>Every member of this queue is connected. Add members in the queue's settings.</p>
-        ) : (
-          <div class="field">
-            <label for="connect-agent">Agent</label>
-            <select id="connect-agent" value={agent} onChange={(e) => setAgent(e.currentTarget.value)}>
-              {candidates.map((m) => (
-                <option value={m.agent}>{m.name} ({m.agent}) · {agentState(m).label}{m.registered ? '' : ' · no phone'}</option>
-              ))}
-            </select>
-            <p class="field-hint">Dynamic members only: static members are always connected.</p>
-          </div>
-        )}
-      </form>
-    </Modal>
-  );
-}
-
-function DeleteDialog({ queue, onClose, onDone }: { queue: Queue; onClose: () => void; onDone: () => void }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteQueue(queue.name);
-      onDone();
-    } catch (err) {
-      const e = err as ApiError;
-      setError(e.missing ? new ApiError(404, 'This callq server cannot delete queues yet (no DELETE /api/v1/config/queues).') : e);
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal title={`Delete queue ${queue.name}?`} onClose={onClose}
-      footer={<>
-        <button type="button" class="btn btn-secondary" onClick={onClose}>Cancel</button>
-        <button type="button" class="btn btn-danger" onClick={confirm} disabled={busy}>Delete queue</button>
-      </>}>
-      <ErrorBanner error={error} />
-      <p>
-        Callers will no longer reach extension <strong class="mono">{queue.extension}</strong>, and its agents
-        are disconnected from it. Its past events stay in the reports.
-      </p>
-      {queue.waiting.length > 0 && (
-        <p class="warn-text"><Icon name="alert" /> {queue.waiting.length} caller(s) are waiting: the server refuses while callers are in the queue.</p>
+    <ConfirmDialog title={`Connect an agent to ${queue.name}`} confirm="Connect" tone="primary" disabled={!agent}
+      action={() => api.connect(queue.name, agent)} onClose={onClose}
+      onDone={() => onDone(candidates.find((c) => c.agent === agent)?.name ?? agent)}>
+      {candidates.length === 0 ? (
+        <p>Every member of this queue is connected. Add members in the queue's settings.</p>
+      ) : (
+        <div class="field">
+          <label for="connect-agent">Agent</label>
+          <select id="connect-agent" value={agent} onChange={(e) => setAgent(e.currentTarget.value)}>
+            {candidates.map((m) => (
+              <option value={m.agent}>{m.name} ({m.agent}) · {agentState(m).label}{m.registered ? '' : ' · no phone'}</option>
+            ))}
+          </select>
+          <p class="field-hint">Dynamic members only: static members are always connected.</p>
+        </div>
       )}
-    </Modal>
+    </ConfirmDialog>
   );
 }

@@ -1,13 +1,11 @@
 // Report page: filters (period presets or from/to, event types, queue, agent, call id), statistics
-// with charts, and the events; "Export to CSV" writes exactly the events shown.
+// with charts, and the events; "Export to CSV" downloads GET /api/v1/events.csv for the same
+// filters (every matching event, not only the pages loaded).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Agent, type Queue } from '../lib/api';
-import { eventsCsv } from '../lib/csv';
+import { API, api, ApiError, type Agent, type Queue } from '../lib/api';
 import { useLiveEvents, useSession } from '../lib/hooks';
-import {
-  agentStatsQuery, autoInterval, csvFileName, eventsQuery, filtersFromQuery, periodBounds, queueStatsQuery,
-} from '../lib/report';
+import { autoInterval, csvFileName, filtersFromQuery, periodBounds, reportQuery } from '../lib/report';
 import { Icon } from '../components/Icon';
 import { ErrorBanner, PageHeader, Spinner } from '../components/ui';
 import { EventsTable } from './report/Events';
@@ -46,11 +44,11 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
     const interval = autoInterval(applied);
     try {
       const [events, qRows, qTotals, aRows, aTotals] = await Promise.all([
-        api.events(eventsQuery(applied, { limit: PAGE })),
-        manager ? api.queueStats(queueStatsQuery(applied, interval)) : Promise.resolve(null),
-        manager ? api.queueStats(queueStatsQuery(applied, 'total')) : Promise.resolve(null),
-        manager ? Promise.resolve(null) : api.agentStats(agentStatsQuery(applied, interval)),
-        api.agentStats(agentStatsQuery(applied, 'total')),
+        api.events(reportQuery(applied, 'events', { limit: PAGE })),
+        manager ? api.queueStats(reportQuery(applied, 'queueStats', { interval })) : Promise.resolve(null),
+        manager ? api.queueStats(reportQuery(applied, 'queueStats', { interval: 'total' })) : Promise.resolve(null),
+        manager ? Promise.resolve(null) : api.agentStats(reportQuery(applied, 'agentStats', { interval })),
+        api.agentStats(reportQuery(applied, 'agentStats', { interval: 'total' })),
       ]);
       if (gen !== generation.current) return;
       setData({
@@ -76,15 +74,14 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
   useEffect(() => { void load(); }, [applied]);
 
   useLiveEvents((batch) => {
-    const n = batch.filter((e) => e.event !== 'HELLO').length;
-    if (n) setFresh((x) => x + n);
+    if (batch.length) setFresh((x) => x + batch.length);
   }, 500);
 
   const loadMore = async () => {
     if (!data?.nextAfter) return;
     setMore(true);
     try {
-      const page = await api.events(eventsQuery(applied, { limit: PAGE, after: data.nextAfter }));
+      const page = await api.events(reportQuery(applied, 'events', { limit: PAGE, after: data.nextAfter }));
       setData({ ...data, events: [...data.events, ...page.events], nextAfter: page.next_after });
     } catch (e) {
       setError(e as ApiError);
@@ -93,25 +90,13 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
     }
   };
 
-  const exportCsv = () => {
-    if (!data) return;
-    const blob = new Blob([eventsCsv(data.events)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = csvFileName(applied);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  };
 
   return (
     <div class="page">
       <PageHeader title={manager ? 'Reports' : 'My report'}
         subtitle={manager ? 'Queue activity: who connected, which calls were handled, how fast.' : 'Your calls, logins and presence.'} />
       <Filters applied={applied} manager={manager} queues={queues} agents={agents}
-        canExport={Boolean(data && !loading)} count={data?.events.length ?? 0} onExport={exportCsv}
+        csv={data && !loading ? { href: `${API}/events.csv?${reportQuery(applied, 'events')}`, name: csvFileName(applied) } : null}
         onReload={() => void load()} />
       <ErrorBanner error={error} title="The report was refused:" />
       {fresh > 0 && !loading && (

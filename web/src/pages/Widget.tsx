@@ -3,7 +3,6 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type AgentStatsRow, type Queue } from '../lib/api';
-import { callerOf, queueOf } from '../lib/callers';
 import { agentState, callerLabel, clock, humanSeconds, shortSeconds } from '../lib/format';
 import { useLiveData, useNow, useSession } from '../lib/hooks';
 import { href } from '../lib/route';
@@ -53,10 +52,10 @@ function Widget({ agentId }: { agentId: string }) {
       api.agent(agentId),
       api.queues(),
       api.reasons(),
-      api.agentStats(new URLSearchParams({ period: 'today', agent: agentId, interval: 'total' }).toString()).catch(() => null),
+      api.agentStats(new URLSearchParams({ period: 'today', agent: agentId, interval: 'total' }).toString()),
     ]);
-    return { agent, queues, reasons, today: stats?.rows.find((r) => r.agent === agentId) ?? null };
-  }, [agentId], 5000);
+    return { agent, queues, reasons, today: stats.rows.find((r) => r.agent === agentId) ?? null };
+  }, [agentId]);
   const now = useNow(1000);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState('');
@@ -112,7 +111,7 @@ function Widget({ agentId }: { agentId: string }) {
             <div class={`phone-status ${a.registered ? 'on' : 'off'}`}>
               <span class="dot" aria-hidden="true" />
               {a.registered
-                ? `Phone registered${a.phones && a.phones.length > 1 ? ` (${a.phones.length})` : ''}`
+                ? `Phone registered${a.phones.length > 1 ? ` (${a.phones.length})` : ''}`
                 : 'No phone registered'}
             </div>
           </div>
@@ -130,6 +129,7 @@ function Widget({ agentId }: { agentId: string }) {
       </section>
 
       <ErrorBanner error={error} onClose={() => setError(null)} />
+      <ErrorBanner error={data.error} title="Could not refresh:" />
 
       <CallCard agent={a} now={now} />
 
@@ -193,32 +193,27 @@ function Widget({ agentId }: { agentId: string }) {
 function CallCard({ agent: a, now }: { agent: Agent; now: number }) {
   const call = a.call;
   if (call && (call.state === 'ringing' || a.activity === 'ringing')) {
-    const caller = call.caller ?? callerOf(call.id);
-    const queue = call.queue ?? queueOf(call.id);
     return (
       <section class="card call-card call-ringing" role="alert" aria-label="Incoming call">
         <div class="call-icon ring" aria-hidden="true"><Icon name="phone" size={22} /></div>
         <div class="call-text">
-          <div class="call-kicker">Incoming call{queue ? ` · ${queue}` : ''}</div>
-          <div class="call-caller" data-testid="caller-id">{callerLabel(caller)}</div>
+          <div class="call-kicker">Incoming call · {call.queue}</div>
+          <div class="call-caller" data-testid="caller-id">{callerLabel(call.caller)}</div>
           <div class="cell-sub">Answer on your phone · call {call.id}</div>
         </div>
       </section>
     );
   }
   if (call) {
-    const caller = call.caller ?? callerOf(call.id);
-    const queue = call.queue ?? queueOf(call.id);
-    const since = call.since_ms ?? a.since_ms;
     return (
       <section class="card call-card call-connected" aria-label="Current call">
         <div class="call-icon" aria-hidden="true"><Icon name="phone" size={22} /></div>
         <div class="call-text">
-          <div class="call-kicker">On call{queue ? ` · ${queue}` : ''}</div>
-          <div class="call-caller">{callerLabel(caller)}</div>
+          <div class="call-kicker">On call · {call.queue}</div>
+          <div class="call-caller">{callerLabel(call.caller)}</div>
           <div class="cell-sub">call {call.id}</div>
         </div>
-        {since > 0 && <div class="call-timer mono" aria-label="Call duration">{clock((now - since) / 1000)}</div>}
+        <div class="call-timer mono" aria-label="Call duration">{clock((now - call.since_ms) / 1000)}</div>
       </section>
     );
   }

@@ -1,4 +1,4 @@
-// Pieces of the queue editor: a titled section, a number-of-seconds field, a destination picker
+// Pieces of the queue editor: a titled section, text and number fields, a destination picker
 // (hangup, wait, queue:NAME, extension:EXT) and the ordered members list.
 
 import type { ComponentChildren } from 'preact';
@@ -23,28 +23,45 @@ export function Section({ title, description, children }: { title: string; descr
 
 type NumericKey = 'ring_time' | 'retry' | 'wrap_up' | 'max_wait' | 'max_callers' | 'service_level' | 'max_no_answer' |
   'wait_time_withdrawn' | 'wait_time_empty' | 'stats_window';
+type TextKey = 'name' | 'extension' | 'login_code' | 'logout_code' | 'weight' | NumericKey;
 
-export function NumberField({ id, label, unit, hint, optional, form, errors, set }: {
-  id: NumericKey;
+interface TextFieldProps {
+  id: TextKey;
   label: string;
-  unit?: string;
   hint?: string;
-  optional?: boolean;
   form: QueueForm;
   errors: FieldErrors;
   set: <K extends keyof QueueForm>(key: K, value: QueueForm[K]) => void;
-}) {
+  placeholder?: string;
+  disabled?: boolean;
+  mono?: boolean;
+  inputMode?: 'text' | 'numeric' | 'decimal' | 'tel';
+  /** Shown after the input ("s"). */
+  unit?: string;
+}
+
+/** A text input bound to a form key, its error (aria-invalid, described by) or hint under it. */
+export function TextField({ id, label, hint, form, errors, set, placeholder, disabled, mono, inputMode, unit }: TextFieldProps) {
   const fid = `q-${id}`;
   const err = errors[id];
+  const input = (
+    <input id={fid} class={mono ? 'mono' : undefined} inputMode={inputMode} value={form[id]} placeholder={placeholder}
+      disabled={disabled} aria-invalid={err ? 'true' : undefined}
+      aria-describedby={err ? `${fid}-error` : hint ? `${fid}-hint` : undefined}
+      onInput={(e) => set(id, e.currentTarget.value)} autoComplete="off" />
+  );
   return (
-    <Field id={fid} label={unit ? `${label} (${unit === 's' ? 'seconds' : unit})` : label} error={err} hint={hint}>
-      <div class="input-unit">
-        <input id={fid} inputMode="numeric" value={form[id]} placeholder={optional ? 'no limit' : undefined}
-          aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${fid}-error` : hint ? `${fid}-hint` : undefined}
-          onInput={(e) => set(id, e.currentTarget.value)} autoComplete="off" />
-        {unit && <span class="unit" aria-hidden="true">{unit}</span>}
-      </div>
+    <Field id={fid} label={label} error={err} hint={hint}>
+      {unit ? <div class="input-unit">{input}<span class="unit" aria-hidden="true">{unit}</span></div> : input}
     </Field>
+  );
+}
+
+/** A whole number (of seconds with unit "s"); optional ones show "no limit" when empty. */
+export function NumberField({ id, label, unit, optional, ...rest }: Omit<TextFieldProps, 'id'> & { id: NumericKey; optional?: boolean }) {
+  return (
+    <TextField id={id} label={unit ? `${label} (${unit === 's' ? 'seconds' : unit})` : label} unit={unit}
+      inputMode="numeric" placeholder={optional ? 'no limit' : undefined} {...rest} />
   );
 }
 

@@ -2,7 +2,7 @@
 
 import type { EventRow } from '../../lib/api';
 import { shortSeconds } from '../../lib/format';
-import { filtersToQuery, type ReportFilters } from '../../lib/report';
+import { reportQuery, type ReportFilters } from '../../lib/report';
 import { href } from '../../lib/route';
 import { Badge, Empty } from '../../components/ui';
 import { PAGE } from './types';
@@ -26,7 +26,7 @@ export function EventsTable({ events, nextAfter, more, onMore, filters }: {
   onMore: () => void;
   filters: ReportFilters;
 }) {
-  const callHref = (call: number) => href.reports(filtersToQuery({ ...filters, call: String(call), types: [] }));
+  const callHref = (call: number) => href.reports(reportQuery({ ...filters, call: String(call), types: [] }, 'hash'));
   return (
     <section aria-labelledby="events-title" class="events">
       <div class="section-head">

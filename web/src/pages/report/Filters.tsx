@@ -1,25 +1,26 @@
 // The report's filters: period presets or from/to, event types (check all / uncheck all), queue,
-// agent, call id, chart interval; Apply puts them in the hash, Export writes the events shown.
+// agent, call id, chart interval; Apply puts them in the hash. Export downloads the server's
+// events.csv for the applied filters.
 
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent, Queue } from '../../lib/api';
-import { ALL_TYPES, EVENT_TYPES, PERIODS, checkFilters, filtersToQuery, type Interval, type ReportFilters } from '../../lib/report';
+import { ALL_TYPES, EVENT_TYPES, PERIODS, checkFilters, reportQuery, type Interval, type ReportFilters } from '../../lib/report';
 import { href } from '../../lib/route';
 import { Icon } from '../../components/Icon';
 
-export function Filters({ applied, manager, queues, agents, canExport, count, onExport, onReload }: {
+export function Filters({ applied, manager, queues, agents, csv, onReload }: {
   applied: ReportFilters;
   onReload: () => void;
   manager: boolean;
   queues: Queue[];
   agents: Agent[];
-  canExport: boolean;
-  count: number;
-  onExport: () => void;
+  /** The export's address and file name; null while the report is not loaded. */
+  csv: { href: string; name: string } | null;
 }) {
   const [draft, setDraft] = useState<ReportFilters>(applied);
   const [selected, setSelected] = useState<Set<string>>(new Set(applied.types.length ? applied.types : ALL_TYPES));
   const [open, setOpen] = useState(false);
+  const checked = ALL_TYPES.filter((t) => selected.has(t));
   const [problem, setProblem] = useState<{ field: string; reason: string } | null>(null);
 
   useEffect(() => {
@@ -41,14 +42,14 @@ export function Filters({ applied, manager, queues, agents, canExport, count, on
 
   const apply = (e: Event) => {
     e.preventDefault();
-    if (selected.size === 0) {
+    if (checked.length === 0) {
       setProblem({ field: 'type', reason: 'Check at least one event type.' });
       setOpen(true);
       return;
     }
     const next: ReportFilters = {
       ...draft,
-      types: selected.size === ALL_TYPES.length ? [] : ALL_TYPES.filter((t) => selected.has(t)),
+      types: checked.length === ALL_TYPES.length ? [] : checked,
     };
     const p = checkFilters(next);
     if (p) {
@@ -56,7 +57,7 @@ export function Filters({ applied, manager, queues, agents, canExport, count, on
       return;
     }
     setOpen(false);
-    const q = filtersToQuery(next);
+    const q = reportQuery(next, 'hash');
     if (location.hash === href.reports(q)) {
       onReload(); // same filters: Apply fetches again
     } else {
@@ -64,8 +65,8 @@ export function Filters({ applied, manager, queues, agents, canExport, count, on
     }
   };
 
-  const typesSummary = selected.size === ALL_TYPES.length ? `All (${ALL_TYPES.length})`
-    : selected.size === 0 ? 'None' : selected.size <= 2 ? [...selected].join(', ') : `${selected.size} of ${ALL_TYPES.length}`;
+  const typesSummary = checked.length === ALL_TYPES.length ? `All (${ALL_TYPES.length})`
+    : checked.length === 0 ? 'None' : checked.length <= 2 ? checked.join(', ') : `${checked.length} of ${ALL_TYPES.length}`;
 
   return (
     <form class="card filters" onSubmit={apply} noValidate aria-label="Report filters">
@@ -131,7 +132,7 @@ export function Filters({ applied, manager, queues, agents, canExport, count, on
           <div class="types-actions">
             <button type="button" class="btn btn-sm btn-secondary" onClick={() => { setSelected(new Set(ALL_TYPES)); setProblem(null); }}>Check all</button>
             <button type="button" class="btn btn-sm btn-secondary" onClick={() => setSelected(new Set())}>Uncheck all</button>
-            <span class="cell-sub">{selected.size} of {ALL_TYPES.length} checked</span>
+            <span class="cell-sub">{checked.length} of {ALL_TYPES.length} checked</span>
           </div>
           <ul>
             {EVENT_TYPES.map((t) => (
@@ -155,10 +156,13 @@ export function Filters({ applied, manager, queues, agents, canExport, count, on
         <span class="cell-sub">Statistics follow the period and the queue or agent; event types and call id filter the events.</span>
         <div class="filters-buttons">
           <button type="submit" class="btn btn-primary"><Icon name="filter" /> Apply</button>
-          <button type="button" class="btn btn-secondary" onClick={onExport} disabled={!canExport}
-            title={`Download the ${count} events shown`}>
-            <Icon name="download" /> Export to CSV
-          </button>
+          {csv ? (
+            <a class="btn btn-secondary" href={csv.href} download={csv.name} title="Download every event matching the filters">
+              <Icon name="download" /> Export to CSV
+            </a>
+          ) : (
+            <button type="button" class="btn btn-secondary" disabled><Icon name="download" /> Export to CSV</button>
+          )}
         </div>
       </div>
     </form>

@@ -5,18 +5,13 @@ import type { Agent, AgentStatsRow } from '../../lib/api';
 import { clock, humanSeconds, percent, shortSeconds } from '../../lib/format';
 import { bucketLabel, bucketsOf, fillBuckets, totalsOf } from '../../lib/report';
 import { ChartView } from '../../components/Chart';
-import { Empty } from '../../components/ui';
+import { Empty, Kpi } from '../../components/ui';
 import type { ReportData } from './types';
 
-function Kpis({ items }: { items: Array<{ label: string; value: string; tone?: string }> }) {
+function Kpis({ items }: { items: Array<{ label: string; value: string; tone?: 'ok' | 'warn' }> }) {
   return (
     <div class="kpis kpis-report" aria-label="Figures">
-      {items.map((i) => (
-        <div class={`kpi ${i.tone ? `kpi-${i.tone}` : ''}`}>
-          <div class="kpi-value">{i.value}</div>
-          <div class="kpi-label">{i.label}</div>
-        </div>
-      ))}
+      {items.map((i) => <Kpi {...i} />)}
     </div>
   );
 }
