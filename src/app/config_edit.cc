@@ -16,12 +16,8 @@ namespace {
 // Marks the edited table in the document, so that an error's line names the field.
 constexpr std::string_view kMarker = "# callq: the edited table\n";
 
-json seconds(Duration d) {
-  if (d.count() % 1000 == 0) {
-    return d.count() / 1000;
-  }
-  return static_cast<double>(d.count()) / 1000;
-}
+// Configuration durations are whole seconds (the reader refuses anything else).
+json seconds(Duration d) { return d.count() / 1000; }
 
 json optionalSeconds(const std::optional<Duration>& d) { return d ? seconds(*d) : json(nullptr); }
 
@@ -108,6 +104,19 @@ std::string tomlBody(const json& object, std::vector<std::string>& keys) {
     }
   }
   return out;
+}
+
+// No setting nests deeper than members = [{...}]: anything deeper is refused before the
+// recursive conversion below, which would otherwise follow a body's nesting all the way down.
+bool deeperThan(const json& v, int levels) {
+  if (!v.is_structured()) {
+    return false;
+  }
+  if (levels == 0) {
+    return true;
+  }
+  return std::any_of(v.begin(), v.end(),
+                     [&](const json& item) { return deeperThan(item, levels - 1); });
 }
 
 EditError fail(int status, std::string field, std::string reason) {
@@ -223,6 +232,9 @@ tl::expected<Edited, EditError> applyEdit(const config::ServerConfig& current,
     body = json::parse(edit.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       return tl::unexpected(fail(400, "", "the body must be a JSON object"));
+    }
+    if (deeperThan(body, 3)) {
+      return tl::unexpected(fail(400, "", "the body is nested deeper than any setting"));
     }
   }
   if (edit.kind == Kind::kReasons) {

@@ -428,6 +428,8 @@ class Config(ApiCase):
                      {"id": "alice", "extension": "299"})
         self.refused(400, "reasons", "PUT", "/api/v1/config/reasons", boss, {"reasons": [1]})
         self.refused(400, None, "POST", "/api/v1/config/queues", boss, None)
+        self.refused(400, None, "PUT", "/api/v1/config/queues/sales", boss,
+                     {"members": [[[[["deep"]]]]]})
         self.assertEqual(self.config(boss), before)
 
         # A new agent and a new queue work at once: the phone registers, a caller is put through.
