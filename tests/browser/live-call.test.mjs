@@ -48,6 +48,9 @@ describe('a live call', () => {
     await signIn(widget, server, 'alice', AGENTS.alice.password);
     await widget.getByRole('status', { name: 'Live updates: Live' }).waitFor({ timeout: 10000 });
     await widget.getByText('Phone registered').waitFor();
+    // Carol is Ready too but has no phone: only Alice can take a call.
+    const readyKpi = dashboard.locator('.kpi', { hasText: 'Ready, phone registered' }).locator('.kpi-value');
+    await readyKpi.getByText(/^1$/).waitFor({ timeout: 3000 });
 
     const caller = await startCaller(server, '600', CALLER, ['--hangup-after', '30', '--max-time', '40', '--tone', '0']);
 
@@ -82,6 +85,7 @@ describe('a live call', () => {
     assert.equal((await call.locator('.cell-title').innerText()).trim(), connected.caller);
     assert.match(await call.innerText(), new RegExp(`sales · call ${connected.id}`));
     assert.equal((await dashboard.locator('.kpi', { hasText: 'On call' }).locator('.kpi-value').innerText()).trim(), '1');
+    assert.equal((await readyKpi.innerText()).trim(), '0');
     await screenshot(dashboard, 'call-connected-dashboard');
     await screenshot(widget, 'call-connected-widget');
     await screenshot(agents, 'call-connected-agents');

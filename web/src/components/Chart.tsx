@@ -66,11 +66,14 @@ export function ChartView({ type, labels, series, label, yMax, yFormat, stacked,
             fill: s.fill ?? false,
             spanGaps: true,
             maxBarThickness: 36,
+            // A point at 100% or in the last interval would otherwise be cut in half by the edge.
+            clip: type === 'line' ? false : undefined,
           })),
         } as never,
         options: {
           responsive: true,
           maintainAspectRatio: false,
+          layout: { padding: { top: 6, right: 8 } },
           interaction: { mode: 'index', intersect: false },
           plugins: {
             legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12, usePointStyle: true } },

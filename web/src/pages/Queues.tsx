@@ -45,7 +45,7 @@ export function QueuesPage() {
       <div class="kpis" aria-label="Summary">
         <Kpi label="Waiting now" value={String(totals.waiting)} tone={totals.waiting > 0 ? 'warn' : undefined} />
         <Kpi label="Longest wait" value={totals.waiting ? clock(totals.longest) : '—'} />
-        <Kpi label="Agents ready" value={String(totals.ready)} tone="ok" />
+        <Kpi label="Ready, phone registered" value={String(totals.ready)} tone="ok" />
         <Kpi label="On call" value={String(totals.onCall)} />
       </div>
 
