@@ -21,6 +21,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "api/login_throttle.h"
 #include "api/routes.h"
 
 namespace callq::api {
@@ -91,6 +92,7 @@ struct ApiServer::Impl {
   std::atomic<bool> stopped{false};
   // API thread only:
   std::unordered_map<std::string, Session> sessions;  // token -> session
+  LoginThrottle throttle;
   std::set<std::shared_ptr<WsClient>> clients;
 
   void accept();
@@ -210,7 +212,7 @@ void ApiServer::Impl::publishNow(const LiveEvent& e) {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket socket, ApiServer::Impl& impl)
-      : stream_(std::move(socket)), impl_(impl) {}
+      : remote_(remoteAddress(socket)), stream_(std::move(socket)), impl_(impl) {}
 
   void read() {
     req_ = {};
@@ -277,6 +279,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                       });
   }
 
+  static std::string remoteAddress(const tcp::socket& socket) {
+    beast::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string() : endpoint.address().to_string();
+  }
+
+  std::string remote_;  // the peer's address: sign-in failures are counted by it
   beast::tcp_stream stream_;
   ApiServer::Impl& impl_;
   beast::flat_buffer buffer_;
@@ -296,12 +305,26 @@ void HttpSession::handle() {
   }
   const std::string method(req_.method_string());
   if (target.path == "/api/v1/login" && method == "POST") {
-    Result<Principal> who = checkLogin(req_.body(), impl_.options.managers, impl_.backend);
-    if (!who) {
-      send(errorReply(who.error().code == ErrorCode::kInvalidArgument ? 400 : 401, "",
-                      who.error().message));
+    Result<LoginRequest> login = parseLogin(req_.body());
+    if (!login) {
+      send(errorReply(400, "", login.error().message));
       return;
     }
+    const auto now = std::chrono::steady_clock::now();
+    if (auto wait = impl_.throttle.locked(remote_, login->name, now)) {
+      send(errorReply(
+               429, "",
+               "too many failed sign-ins; try again in " + std::to_string(wait->count()) + " s"),
+           {{"Retry-After", std::to_string(wait->count())}});
+      return;
+    }
+    Result<Principal> who = checkLogin(*login, impl_.options.managers, impl_.backend);
+    if (!who) {
+      impl_.throttle.failed(remote_, login->name, std::chrono::steady_clock::now());
+      send(errorReply(401, "", who.error().message));
+      return;
+    }
+    impl_.throttle.succeeded(remote_, login->name);
     const std::string token = impl_.login(*who);
     send(jsonReply(200, principalJson(*who, token)),
          {{"Set-Cookie", "callq_token=" + token + "; Path=/; HttpOnly; SameSite=Strict"}});

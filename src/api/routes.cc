@@ -504,16 +504,20 @@ Reply errorReply(int status, std::string field, std::string reason) {
   return jsonReply(status, {{"error", std::move(e)}});
 }
 
-Result<Principal> checkLogin(const std::string& body, const std::vector<Manager>& managers,
-                             const Backend& backend) {
+Result<LoginRequest> parseLogin(const std::string& body) {
   json parsed = json::parse(body, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object() || !parsed["name"].is_string() ||
       !parsed["password"].is_string()) {
     return makeError(ErrorCode::kInvalidArgument,
                      "expected {\"name\": \"...\", \"password\": \"...\"}");
   }
-  const std::string name = parsed["name"].get<std::string>();
-  const std::string password = parsed["password"].get<std::string>();
+  return LoginRequest{parsed["name"].get<std::string>(), parsed["password"].get<std::string>()};
+}
+
+Result<Principal> checkLogin(const LoginRequest& login, const std::vector<Manager>& managers,
+                             const Backend& backend) {
+  const std::string& name = login.name;
+  const std::string& password = login.password;
   for (const Manager& m : managers) {
     if (m.name == name) {
       if (verifyPassword(m.passwordHash, password)) {

@@ -28,9 +28,14 @@ std::string cookieValue(std::string_view header, std::string_view name);
 Reply jsonReply(int status, const nlohmann::json& body);
 
 bool verifyPassword(const std::string& hash, const std::string& password);
-// POST /api/v1/login's body {"name": ..., "password": ...}: a manager (Argon2id hash) or an agent
-// (its SIP password). kInvalidArgument: a malformed body; kNotFound: wrong name or password.
-Result<Principal> checkLogin(const std::string& body, const std::vector<Manager>& managers,
+// POST /api/v1/login's body {"name": ..., "password": ...}; kInvalidArgument when malformed.
+struct LoginRequest {
+  std::string name;
+  std::string password;
+};
+Result<LoginRequest> parseLogin(const std::string& body);
+// A manager (Argon2id hash) or an agent (its SIP password); kNotFound: wrong name or password.
+Result<Principal> checkLogin(const LoginRequest& login, const std::vector<Manager>& managers,
                              const Backend& backend);
 nlohmann::json principalJson(const Principal& who, const std::string& token);
 

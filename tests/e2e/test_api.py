@@ -187,6 +187,28 @@ class Auth(ApiCase):
         self.refused(401, None, "GET", "/api/v1/me", boss)
         self.refused(404, None, "GET", "/api/v1/nothing", body["token"])
 
+    def test_password_guessing_is_slowed_down(self):
+        self.serve_api()
+
+        def sign_in(name, password):
+            return self.call("POST", "/api/v1/login", body={"name": name, "password": password})
+
+        for _ in range(5):
+            self.assertEqual(sign_in("alice", "guess")[0], 401)
+        # Locked for a second: even the right password is not looked at.
+        status, body, r = sign_in("alice", "pw201")
+        self.assertEqual(status, 429, body)
+        self.assertRegex(body["error"]["reason"], r"too many failed sign-ins; try again in 1 s")
+        self.assertEqual(r.getheader("Retry-After"), "1")
+        # Other names are not locked.
+        self.assertEqual(sign_in("boss", "boss-pw")[0], 200)
+        time.sleep(1.1)
+        self.assertEqual(sign_in("alice", "pw201")[0], 200)
+        # Success forgets alice's count: five more mistakes are free again.
+        for _ in range(4):
+            self.assertEqual(sign_in("alice", "guess")[0], 401)
+        self.assertEqual(sign_in("alice", "pw201")[0], 200)
+
 
 class State(ApiCase):
     def test_managers_see_everything_and_agents_only_themselves(self):
