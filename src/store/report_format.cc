@@ -240,12 +240,37 @@ std::int64_t roundSeconds(std::int64_t ms) {
 
 }  // namespace
 
+namespace {
+
+// Would a spreadsheet run this field as a formula? A caller id is the caller's to choose
+// ("=HYPERLINK(...)"). A phone number ("+33 1 23", "-12") is left as it is: without a letter or
+// other sign a formula cannot call anything.
+bool formulaLike(std::string_view field) {
+  if (field.empty()) {
+    return false;
+  }
+  const char first = field.front();
+  if (first == '=' || first == '@' || first == '\t' || first == '\r') {
+    return true;
+  }
+  if (first != '+' && first != '-') {
+    return false;
+  }
+  return field.find_first_not_of("0123456789 ()-+./#*", 1) != std::string_view::npos;
+}
+
+}  // namespace
+
 void appendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+  const bool formula = formulaLike(field);
+  if (!formula && field.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += field;
     return;
   }
   out += '"';
+  if (formula) {
+    out += '\'';  // shown as text, not run
+  }
   for (const char ch : field) {
     if (ch == '"') {
       out += '"';

@@ -59,7 +59,9 @@ Result<std::pair<std::int64_t, std::int64_t>> periodRange(std::string_view prese
 //   talk_s     likewise, only for COMPLETEAGENT COMPLETECALLER BLINDTRANSFER ATTENDEDTRANSFER
 //   ring_s     likewise, only for CONNECT RINGNOANSWER RINGCANCELED
 // Every line ends with CRLF. A field is quoted iff it holds a comma, a double quote, CR or LF;
-// inner double quotes are doubled. Bytes pass through unchanged (UTF-8 stays UTF-8).
+// inner double quotes are doubled. Bytes pass through unchanged (UTF-8 stays UTF-8), except that
+// a field a spreadsheet would run as a formula (starting with = @ TAB CR, or + - followed by more
+// than a phone number's digits and signs) is quoted with a ' in front: "'=1+1".
 
 // Appends one field, quoted if needed (for other CSV tables, such as statistics).
 void appendCsvField(std::string& out, std::string_view field);

@@ -455,6 +455,33 @@ TEST_F(ReportFormatTest, CsvQuotesCommasQuotesAndLineBreaks) {
             "1,2026-11-21T14:03:07.250+01:00,ENTERQUEUE,7,\"\"\"\",,1,,,,,,\"\"\"\"\"\"\r\n");
 }
 
+TEST_F(ReportFormatTest, CsvKeepsSpreadsheetsFromRunningACallersFormula) {
+  auto field = [](std::string_view text) {
+    std::string out;
+    appendCsvField(out, text);
+    return out;
+  };
+  EXPECT_EQ(field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(field("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(field("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
+  EXPECT_EQ(field("-2+3+cmd|x"), "\"'-2+3+cmd|x\"");
+  EXPECT_EQ(field("\tx"), "\"'\tx\"");
+  // Phone numbers stay as they are.
+  EXPECT_EQ(field("+33111222333"), "+33111222333");
+  EXPECT_EQ(field("+1 (555) 123-4567"), "+1 (555) 123-4567");
+  EXPECT_EQ(field("-"), "-");
+  EXPECT_EQ(field("a=b"), "a=b");
+
+  EventRecord e;
+  e.id = 3;
+  e.timeMs = 1795266187250;
+  e.type = "ENTERQUEUE";
+  e.call = 8;
+  e.queue = "sales";
+  e.reason = "=1+1";
+  EXPECT_EQ(csvRow(e), "3,2026-11-21T14:03:07.250+01:00,ENTERQUEUE,8,sales,,,,,,,,\"'=1+1\"\r\n");
+}
+
 TEST_F(ReportFormatTest, CsvLeavesSpacesAndNonAsciiUnquoted) {
   EventRecord e;
   e.id = 2;
