@@ -228,7 +228,7 @@ struct SipServer::Impl {
           // sofia cannot remove a user: an account whose password was taken away gets one nobody
           // can know. (Removed accounts are refused by agentByUser after the digest.)
           if (auth_passwd_t* apw = auth_mod_getpass(auth, user.c_str(), options.realm.c_str())) {
-            apw->apw_pass = su_strdup(auth->am_home, unguessable().c_str());
+            setPassword(apw, unguessable());
           }
           continue;
         }
@@ -236,8 +236,7 @@ struct SipServer::Impl {
         if (apw == nullptr) {
           return makeError(ErrorCode::kInternal, "sofia: cannot add the password of " + user);
         }
-        apw->apw_pass = su_strdup(auth->am_home, password.c_str());
-        apw->apw_hash = nullptr;
+        setPassword(apw, password);
       }
     }
     for (std::uint32_t q = 0; q < config.queues.size(); ++q) {
@@ -246,6 +245,19 @@ struct SipServer::Impl {
       codes[config.queues[q].logoutCode] = {q, false};
     }
     return {};
+  }
+
+  // Every password is ours (su_strdup on am_home): the one it replaces is freed, so that each
+  // configuration change does not leak one per account.
+  void setPassword(auth_passwd_t* apw, const std::string& password) {
+    if (apw->apw_pass != nullptr && password == apw->apw_pass) {
+      return;
+    }
+    if (apw->apw_pass != nullptr) {
+      su_free(auth->am_home, const_cast<char*>(apw->apw_pass));
+    }
+    apw->apw_pass = su_strdup(auth->am_home, password.c_str());
+    apw->apw_hash = nullptr;
   }
 
   std::string unguessable() {
