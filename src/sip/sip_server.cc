@@ -276,7 +276,8 @@ struct SipServer::Impl {
         !ok) {
       return ok;
     }
-    return runtime.input([&](core::Engine& e, Time now) -> Result<void> {
+    std::vector<std::uint32_t> rekeyed;  // agents (new numbers) whose password changed
+    Result<void> done = runtime.input([&](core::Engine& e, Time now) -> Result<void> {
       Result<core::Engine::Renumbering> r = e.reconfigure(now, next);
       if (!r) {
         return tl::unexpected(r.error());
@@ -307,10 +308,27 @@ struct SipServer::Impl {
         leg->agent = leg->agent == kNoAgent ? kNoAgent : agentNow(leg->agent);
       }
       registrar.renumber(r->agents, next.agents.size());
+      for (std::uint32_t old = 0; old < r->agents.size(); ++old) {
+        const std::uint32_t agent = agentNow(old);
+        if (agent != kNoAgent && registrar.registered(agent) &&
+            (old < options.passwords.size() ? options.passwords[old] : "") !=
+                (agent < passwords.size() ? passwords[agent] : "")) {
+          rekeyed.push_back(agent);
+        }
+      }
       options.passwords = std::move(passwords);
       swapped();
       return loadTables(next);
     });
+    // A new password is often an old one that leaked: phones registered with the old one stop
+    // taking calls now, not when their registration expires.
+    for (std::uint32_t agent : rekeyed) {
+      spdlog::info("password of agent '{}' changed: its phones must register again",
+                   agentName(agent));
+      registrar.removeAll(agent);
+      setRegistered(agent, false);
+    }
+    return done;
   }
 
   // --- the loop ---------------------------------------------------------------------------------

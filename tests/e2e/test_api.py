@@ -519,9 +519,15 @@ class Config(ApiCase):
         # The server goes on: a removed account cannot register, a new password works at once.
         self.assertIn(" 404 ", self.raw_request("REGISTER", f"sip:204@127.0.0.1:{self.sip_port}")
                       .splitlines()[0] + " ")
+        self.nsip_agent("203", "pw203", name="carol-before")
+        self.assertEqual(len(self.call("GET", "/api/v1/agents/carol", boss)[1]["phones"]), 1)
         self.assertEqual(self.call("PUT", "/api/v1/config/agents/carol", boss,
                                    {"password": "new-pw"})[0], 200)
+        # A phone registered with the old password stops taking calls at once.
+        carol = self.call("GET", "/api/v1/agents/carol", boss)[1]
+        self.assertEqual((carol["phones"], carol["registered"]), ([], False), carol)
         self.nsip_agent("203", "new-pw", name="carol-new")
+        self.assertEqual(len(self.call("GET", "/api/v1/agents/carol", boss)[1]["phones"]), 1)
         old = self.nsip_agent("203", "pw203", name="carol-old", wait=False)
         self.line(old, r"^register-failed")
         self.login("carol", "new-pw")
