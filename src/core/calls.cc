@@ -283,6 +283,29 @@ Result<void> EngineImpl::callerHungUp(CallId id) {
   return {};
 }
 
+void EngineImpl::serverStopping() {
+  // In arrival order, so that the events read as the queue did. Agents freed by a cancelled ring
+  // are pulled only after the input (settle), when no waiting caller is left.
+  std::vector<std::pair<std::uint64_t, CallId>> waiting;
+  for (const auto& [id, call] : calls_) {
+    if (call.phase != CallPhase::kConnected) {
+      waiting.emplace_back(call.key.seq, call.id);
+    }
+  }
+  std::sort(waiting.begin(), waiting.end());
+  for (const auto& [seq, id] : waiting) {
+    CallState& call = *findCall(id);
+    cancelRings(call, "callq stopped");
+    Event& e = emit(EventType::kServerRestart, &call, AgentId{});
+    e.position = *positionOf(call);
+    e.originalPosition = call.originalPosition;
+    e.wait = now_ - call.enteredAt;
+    e.reason = "callq stopped while the caller was waiting";
+    leaveQueueStructures(call);
+    dropCall(id);
+  }
+}
+
 Result<void> EngineImpl::digitPressed(CallId id, char key) {
   CallState* call = findCall(id);
   if (call == nullptr) {

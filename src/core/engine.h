@@ -70,6 +70,11 @@ class Engine {
   // The caller hung up: while waiting (ABANDON, RINGCANCELED for rings) or while connected
   // (COMPLETECALLER).
   Result<void> callerHungUp(Time now, CallId call);
+  // callq is stopping and hangs up on every caller still waiting: each visit ends with
+  // SERVERRESTART (not ABANDON: the callers did not give up), its rings with RINGCANCELED
+  // "callq stopped", all in one input so that no agent is offered another of them. Connected
+  // calls are left to end as any other (callEnded).
+  void serverStopping(Time now);
   // The caller pressed `key` (0-9, *, #, A-D). While waiting, a key in the queue's exit_keys
   // takes the caller to its destination (EXITWITHKEY); any other key, or any key once
   // connected, changes nothing.

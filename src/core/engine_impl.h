@@ -137,6 +137,7 @@ class EngineImpl {
   // Inputs (see Engine). `now_` is already set and due timers have run.
   Result<void> callArrived(const CallArrival& arrival);
   Result<void> callerHungUp(CallId call);
+  void serverStopping();
   Result<void> digitPressed(CallId call, char key);
   Result<void> agentAnswered(CallId call, AgentId agent);
   Result<void> ringFailed(CallId call, AgentId agent, RingFailure why);

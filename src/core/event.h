@@ -27,7 +27,7 @@ enum class EventType : std::uint8_t {
   kJoinRefused,       // reason = "full" or "empty"; no ENTERQUEUE before it
   kRingNoAnswer,      // agent, ring, reason = "no answer" | "busy" | "declined" | "unreachable"
   kRingCanceled,      // agent, ring, reason = "caller hung up" | "timeout" | "exit key" |
-                      //   "logged out"
+                      //   "logged out" | "callq stopped"
   kCompleteAgent,     // agent, wait, talk, originalPosition
   kCompleteCaller,    // agent, wait, talk, originalPosition
   kBlindTransfer,     // agent, wait, talk, originalPosition, reason = target
@@ -37,8 +37,10 @@ enum class EventType : std::uint8_t {
   kPause,             // agent, reason: Withdrawn with a reason (no queue)
   kUnpause,           // agent: Ready again, reason = the reason it had (no queue)
   kUnavailable,       // agent: Not available (no queue)
-  // Never emitted by the engine: at start, the server closes each visit the store still had open
-  // (callq stopped without ending it). wait, agent (if connected), reason = what it was doing.
+  // callq stopped during the visit. The engine emits it for a caller still waiting when callq
+  // stops (serverStopping: position, originalPosition, wait); at start, the server closes each
+  // visit the store still had open after a crash. wait, agent (if connected), reason = what it
+  // was doing.
   kServerRestart,
 };
 

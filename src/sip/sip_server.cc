@@ -351,6 +351,7 @@ struct SipServer::Impl {
       // What was still open when asked to stop: 0 and 0 after every call ended (tests check it).
       spdlog::info("stopping with {} calls and {} call legs open", impl->calls.size(),
                    impl->legs.size());
+      impl->closeWaitingCalls();
       impl->hangUpEverything();
       nua_shutdown(impl->nua);
     }
@@ -1112,6 +1113,21 @@ struct SipServer::Impl {
       }
     }
     legs.erase(&leg);
+  }
+
+  // Callers still waiting are not abandoning: their visits end with SERVERRESTART before they
+  // are hung up. Connected calls end as usual when their legs do.
+  void closeWaitingCalls() {
+    tell([](core::Engine& e, Time now) -> Result<void> {
+      e.serverStopping(now);
+      return {};
+    });
+    for (auto& [id, call] : calls) {
+      if (call->kind == Call::Kind::kQueue && call->inEngine &&
+          !runtime.engine().callInfo(CallId{id})) {
+        call->inEngine = false;
+      }
+    }
   }
 
   void hangUpEverything() {

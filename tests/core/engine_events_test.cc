@@ -43,6 +43,38 @@ TEST_F(EventsTest, AbandonWhileRingingCancelsTheRings) {
   EXPECT_EQ(actionsOf<RingAgent>()[0].call, CallId{2});
 }
 
+TEST_F(EventsTest, StoppingClosesEveryWaitingVisitWithoutAnAbandonOrANewRing) {
+  start(makeConfig(3, Strategy::kRingAll));
+  arrive(0, 1);
+  answer(1, 1, "a1");  // connected: left to end as usual
+  ASSERT_TRUE(e().otherCallStarted(at(1), agent("a3")).has_value());
+  arrive(2, 2);  // rings a2
+  arrive(3, 3);  // waits: a3 is busy
+  clear();
+  e().serverStopping(at(8));
+  EXPECT_EQ(eventNames(),
+            (std::vector<std::string>{"RINGCANCELED", "SERVERRESTART", "SERVERRESTART"}));
+  EXPECT_EQ(e().events()[0].agent, agent("a2"));
+  EXPECT_EQ(e().events()[0].reason, "callq stopped");
+  const Event& second = e().events()[1];
+  EXPECT_EQ(second.call, CallId{2});
+  EXPECT_EQ(second.position, 1u);
+  EXPECT_EQ(second.wait, Duration(6000));
+  EXPECT_EQ(second.reason, "callq stopped while the caller was waiting");
+  const Event& third = e().events()[2];
+  EXPECT_EQ(third.call, CallId{3});
+  EXPECT_EQ((std::pair{third.position, third.originalPosition}), (std::pair{1u, 2u}));
+  EXPECT_EQ(third.wait, Duration(5000));
+  EXPECT_EQ(visitStep(EventType::kServerRestart), VisitStep::kClosedAtRestart);
+  // a2, freed by the cancelled ring, is not offered call 3 on the way.
+  EXPECT_TRUE(actionsOf<RingAgent>().empty());
+  EXPECT_EQ(actionsOf<StopRinging>().size(), 1u);
+  // The connected call is still there and ends as any other.
+  ASSERT_TRUE(e().callEnded(at(9), CallId{1}, Party::kAgent).has_value());
+  EXPECT_NE(lastEvent(EventType::kCompleteAgent), nullptr);
+  EXPECT_FALSE(e().callerHungUp(at(9), CallId{2}).has_value());
+}
+
 TEST_F(EventsTest, AbandonReportsCurrentAndOriginalPosition) {
   start(makeConfig(1, Strategy::kLinear));
   ASSERT_TRUE(e().otherCallStarted(at(0), agent("a1")).has_value());

@@ -62,6 +62,37 @@ class Restart(CallqCase):
                          self.report("--type", "ADDMEMBER"))  # never logged out
         self.assertEqual(len(self.report("--type", "ADDMEMBER")), 1)
 
+    def test_a_graceful_stop_ends_waiting_visits_without_counting_them_abandoned(self):
+        self.serve(SALES)
+        bob = self.nsip_agent("202", "pw202")
+        self.code_call("*41600", "login")
+        self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
+        talking = self.nsip_caller(name="talking")
+        self.events.wait(event="CONNECT", agent="bob")
+        waiting = self.nsip_caller(name="waiting")
+        self.events.wait(event="ENTERQUEUE", queue="sales")  # the one after the CONNECT
+        # SIGTERM while both callers are still on the line.
+        self.server.stop(grace=10)
+        self.stopped = True
+        for p in (bob, talking, waiting):
+            p.stop()
+        events = [(r["event"], r["agent"]) for r in self.report() if r["queue"] == "sales"]
+        self.assertEqual(events[:4], [("ADDMEMBER", "bob"), ("ENTERQUEUE", ""),
+                                      ("CONNECT", "bob"), ("ENTERQUEUE", "")])
+        # The waiting caller did not give up: callq hung up on it. The connected call ended.
+        self.assertEqual(events[4], ("SERVERRESTART", ""))
+        self.assertIn(events[5], [("COMPLETEAGENT", "bob"), ("COMPLETECALLER", "bob")])
+        self.assertEqual(len(events), 6)
+        [closed] = self.report("--type", "SERVERRESTART")
+        self.assertEqual(closed["reason"], "callq stopped while the caller was waiting")
+        self.assertGreater(float(closed["wait_s"]), 0)
+
+        # Nothing is left open for the next start to close.
+        self.serve(SALES, store=self.store, name="callq2")
+        self.server_line(r"restored the state of")
+        self.stop_server()
+        self.assertEqual(len(self.report("--type", "SERVERRESTART")), 1)
+
     def restart(self, queues):
         """kill -9, then the same configuration and database again."""
         time.sleep(0.5)  # ten times the store's window (README: 50 ms)
