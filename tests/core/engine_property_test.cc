@@ -298,9 +298,18 @@ class Driver {
     }
   }
 
-  // Ends every call, lets all timers run out, and checks that nothing is left behind.
-  void drain() {
+  // Ends every call, lets all timers run out, and checks that nothing is left behind. `stopping`:
+  // callq stops first, which closes the waiting callers' visits and rings no phone.
+  void drain(bool stopping) {
     Engine& e = *engine_;
+    if (stopping) {
+      e.serverStopping(now_);
+      model_->consume();
+      ASSERT_TRUE(model_->ringing_.empty()) << "a phone still rings after the stop";
+      for (const auto& [call, queue] : model_->open_) {
+        ASSERT_TRUE(model_->connected_.contains(call)) << "call " << call << " still waits";
+      }
+    }
     for (int guard = 0; guard < 1000 && !model_->open_.empty(); ++guard) {
       const std::uint64_t call = model_->open_.begin()->first;
       model_->callEnding(call);
@@ -352,7 +361,7 @@ TEST(EnginePropertyTest, InvariantsHoldOverRandomInputs) {
         return;
       }
     }
-    d.drain();
+    d.drain(run % 2 == 0);
     calls += d.nextCall_ - 1;
   }
   // The walk must actually exercise the engine, not bounce off errors.
