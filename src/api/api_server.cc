@@ -87,6 +87,11 @@ struct ApiServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor;
   std::thread thread;
+  // The worker thread: reports and configuration changes, one at a time, off the API thread.
+  asio::io_context slow;
+  asio::executor_work_guard<asio::io_context::executor_type> slowWork{slow.get_executor()};
+  std::thread slowThread;
+  Worker worker{[this](std::function<void()> f) { asio::post(slow, std::move(f)); }};
   std::atomic<int> listeners{0};
   std::uint16_t port = 0;
   std::atomic<bool> stopped{false};
@@ -341,7 +346,7 @@ void HttpSession::handle() {
          {{"Set-Cookie", "callq_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"}});
     return;
   }
-  route(method, target, req_.body(), *who, impl_.backend,
+  route(method, target, req_.body(), *who, impl_.backend, impl_.worker,
         [self = shared_from_this()](Reply reply) { self->answer(std::move(reply)); });
 }
 
@@ -517,17 +522,19 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(ApiOptions options, Backend&
   impl->accept();
   Impl* raw = impl.get();
   impl->port = impl->acceptor.local_endpoint().port();
-  impl->thread = std::thread([raw] {
+  // A bug in one request must not take the server down: say so and carry on.
+  const auto runLoop = [](asio::io_context& io) {
     for (;;) {
       try {
-        raw->io.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
-        // A bug in one request must not take the server down: say so and carry on.
         std::fprintf(stderr, "api: a request failed: %s\n", e.what());
       }
     }
-  });
+  };
+  impl->thread = std::thread([raw, runLoop] { runLoop(raw->io); });
+  impl->slowThread = std::thread([raw, runLoop] { runLoop(raw->slow); });
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
 
@@ -552,6 +559,11 @@ void ApiServer::stop() {
   impl_->io.stop();
   if (impl_->thread.joinable()) {
     impl_->thread.join();
+  }
+  // A report or change under way finishes (a change waits 5 s at most); what is queued is dropped.
+  impl_->slow.stop();
+  if (impl_->slowThread.joinable()) {
+    impl_->slowThread.join();
   }
 }
 

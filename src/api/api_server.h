@@ -84,12 +84,13 @@ class Backend {
   virtual void input(std::function<Result<void>(core::Engine&, Time now)> f,
                      std::function<void(Result<void>)> done) = 0;
   // Answers a report from the store (an agent's request already narrowed to itself). Called on
-  // the API thread; may take a while.
+  // the API's worker thread (one thread: report and configure never overlap); may take a while.
   virtual Reply report(const ReportRequest& request) = 0;
-  // The SIP password of an agent's account (empty: none), to sign agents in. API thread.
+  // The SIP password of an agent's account (empty: none), to sign agents in. API thread, while
+  // configure may run on the worker thread.
   virtual std::string agentPassword(const std::string& agent) const = 0;
-  // Reads or changes the configuration (docs/api.md, "Configuration"). API thread; a change is
-  // in effect on the running server, and stored, when the reply comes.
+  // Reads or changes the configuration (docs/api.md, "Configuration"). Worker thread; a change
+  // is in effect on the running server, and stored, when the reply comes.
   virtual Reply configure(const ConfigRequest& request) = 0;
   // The agent's registered phones. Signalling thread (within read()).
   virtual std::vector<Phone> phones(AgentId agent) const = 0;

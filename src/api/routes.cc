@@ -178,12 +178,14 @@ Result<json> objectBody(const std::string& body) {
 class Router {
  public:
   Router(const std::string& method, const Target& target, const std::string& body,
-         const Principal& who, Backend& backend, std::function<void(Reply)> answer)
+         const Principal& who, Backend& backend, const Worker& worker,
+         std::function<void(Reply)> answer)
       : method_(method),
         target_(target),
         body_(body),
         who_(who),
         backend_(backend),
+        worker_(worker),
         answer_(std::move(answer)) {}
 
   void run();
@@ -219,6 +221,7 @@ class Router {
   std::string body_;
   Principal who_;
   Backend& backend_;
+  const Worker& worker_;
   std::function<void(Reply)> answer_;
   std::vector<std::string> rest_;
 };
@@ -255,8 +258,10 @@ void Router::run() {
       error(403, "", "the configuration is for managers");
       return;
     }
-    answer_(backend_.configure(
-        ConfigRequest{method_, std::vector<std::string>(rest_.begin() + 1, rest_.end()), body_}));
+    worker_(
+        [&backend = backend_, answer = answer_,
+         request = ConfigRequest{method_, std::vector<std::string>(rest_.begin() + 1, rest_.end()),
+                                 body_}] { answer(backend.configure(request)); });
   } else if (is("GET", {"events"})) {
     report(ReportRequest::Kind::kEvents);
   } else if (is("GET", {"events.csv"})) {
@@ -439,7 +444,9 @@ void Router::report(ReportRequest::Kind kind) {
     }
     request.params["agent"] = who_.agent;
   }
-  answer_(backend_.report(request));
+  worker_([&backend = backend_, answer = answer_, request = std::move(request)] {
+    answer(backend.report(request));
+  });
 }
 
 }  // namespace
@@ -545,8 +552,9 @@ json principalJson(const Principal& who, const std::string& token) {
 }
 
 void route(const std::string& method, const Target& target, const std::string& body,
-           const Principal& who, Backend& backend, std::function<void(Reply)> answer) {
-  Router(method, target, body, who, backend, std::move(answer)).run();
+           const Principal& who, Backend& backend, const Worker& worker,
+           std::function<void(Reply)> answer) {
+  Router(method, target, body, who, backend, worker, std::move(answer)).run();
 }
 
 }  // namespace callq::api

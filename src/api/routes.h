@@ -39,9 +39,14 @@ Result<Principal> checkLogin(const LoginRequest& login, const std::vector<Manage
                              const Backend& backend);
 nlohmann::json principalJson(const Principal& who, const std::string& token);
 
+// Runs a function on the API's worker thread (reports, configuration changes: slow work that
+// must not hold up other requests and the stream).
+using Worker = std::function<void(std::function<void()>)>;
+
 // Every authenticated /api/v1 request but login, logout and the stream. `answer` may be called
-// on another thread (the signalling thread), once.
+// on another thread (the signalling or the worker thread), once.
 void route(const std::string& method, const Target& target, const std::string& body,
-           const Principal& who, Backend& backend, std::function<void(Reply)> answer);
+           const Principal& who, Backend& backend, const Worker& worker,
+           std::function<void(Reply)> answer);
 
 }  // namespace callq::api

@@ -96,6 +96,7 @@ void ApiBackend::input(std::function<Result<void>(core::Engine&, Time)> f,
 }
 
 std::string ApiBackend::agentPassword(const std::string& agent) const {
+  std::lock_guard lock(configMutex_);
   const std::vector<core::AgentConfig>& agents = config_.engine.agents;
   for (std::size_t i = 0; i < agents.size() && i < config_.agentPasswords.size(); ++i) {
     if (agents[i].id == agent) {
@@ -210,7 +211,10 @@ api::Reply ApiBackend::configure(const api::ConfigRequest& r) {
                                                                               : 400;
     return api::errorReply(status, "", applied.error().message);
   }
-  config_ = std::move(edited->config);
+  {
+    std::lock_guard lock(configMutex_);
+    config_ = std::move(edited->config);
+  }
   spdlog::info("api: configuration changed: {} {}{}", r.method, p[0],
                p.size() > 1 ? "/" + p[1] : "");
   return reply(edit->op == Op::kCreate ? 201 : 200, std::move(edited->reply));

@@ -1,9 +1,10 @@
 // api::Backend on the running server: engine reads and inputs posted to the SIP thread, reports
-// from a store connection of the API thread's own.
+// from a store connection of the API worker thread's own.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,12 +45,15 @@ class ApiBackend final : public api::Backend {
   Result<void> applyOnServer(const config::ServerConfig& next);
   Result<void> storeConfig(const config::ServerConfig& config);
 
-  config::ServerConfig config_;  // API thread only: what is served and stored
+  // What is served and stored. Written by configure (worker thread) under configMutex_, which
+  // agentPassword (API thread) reads under; the worker reads it without.
+  config::ServerConfig config_;
+  mutable std::mutex configMutex_;
   std::function<void(std::function<void()>)> post_;
   runtime::Runtime& runtime_;
   Apply apply_;
   Phones phones_;
-  std::unique_ptr<store::Store> store_;  // API thread only, opened at the first use
+  std::unique_ptr<store::Store> store_;  // worker thread only, opened at the first use
 };
 
 }  // namespace callq::app
