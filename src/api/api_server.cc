@@ -284,6 +284,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                       });
   }
 
+  // Behind a TLS proxy that says so (X-Forwarded-Proto: https) the cookie is Secure: browsers
+  // then never send it over plain HTTP. Believing the header is safe: it only narrows the cookie.
+  std::string cookieAttributes() const {
+    const auto proto = req_.find("X-Forwarded-Proto");
+    const bool https = proto != req_.end() && beast::iequals(proto->value(), "https");
+    return std::string("; Path=/; HttpOnly; SameSite=Strict") + (https ? "; Secure" : "");
+  }
+
   static std::string remoteAddress(const tcp::socket& socket) {
     beast::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
@@ -332,7 +340,7 @@ void HttpSession::handle() {
     impl_.throttle.succeeded(remote_, login->name);
     const std::string token = impl_.login(*who);
     send(jsonReply(200, principalJson(*who, token)),
-         {{"Set-Cookie", "callq_token=" + token + "; Path=/; HttpOnly; SameSite=Strict"}});
+         {{"Set-Cookie", "callq_token=" + token + cookieAttributes()}});
     return;
   }
   std::optional<Principal> who = impl_.authenticate(req_, target);
@@ -343,7 +351,7 @@ void HttpSession::handle() {
   if (target.path == "/api/v1/logout" && method == "POST") {
     impl_.sessions.erase(impl_.tokenOf(req_, target));
     send(jsonReply(200, json::object()),
-         {{"Set-Cookie", "callq_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"}});
+         {{"Set-Cookie", "callq_token=" + cookieAttributes() + "; Max-Age=0"}});
     return;
   }
   route(method, target, req_.body(), *who, impl_.backend, impl_.worker,

@@ -161,6 +161,13 @@ class Auth(ApiCase):
         self.assertEqual((body["role"], body["agent"]), ("agent", "alice"))
         cookie = r.getheader("Set-Cookie")
         self.assertIn("HttpOnly", cookie)
+        self.assertNotIn("Secure", cookie)
+        # Behind a TLS proxy that says so, browsers keep the cookie to HTTPS.
+        status, _, r = self.call("POST", "/api/v1/login",
+                                 body={"name": "alice", "password": "pw201"},
+                                 headers={"X-Forwarded-Proto": "https"})
+        self.assertEqual(status, 200)
+        self.assertIn("; Secure", r.getheader("Set-Cookie"))
         # The console sends the cookie instead of the header.
         status, me, _ = self.call("GET", "/api/v1/me",
                                   headers={"Cookie": "theme=dark; " + cookie.split(";")[0]})
