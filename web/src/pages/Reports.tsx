@@ -24,9 +24,11 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
 
   const [queues, setQueues] = useState<Queue[]>([]);
   const [agents, setAgents] = useState<Agent[]>([]);
+  // Without them the queue and agent filters offer only "All": say why.
+  const [listsError, setListsError] = useState<ApiError | Error | null>(null);
   useEffect(() => {
-    api.queues().then(setQueues, () => undefined);
-    if (manager) api.agents().then(setAgents, () => undefined);
+    api.queues().then(setQueues, setListsError);
+    if (manager) api.agents().then(setAgents, setListsError);
   }, [manager]);
 
   const [data, setData] = useState<ReportData | null>(null);
@@ -98,6 +100,7 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
       <Filters applied={applied} manager={manager} queues={queues} agents={agents}
         csv={data && !loading ? { href: `${API}/events.csv?${reportQuery(applied, 'events')}`, name: csvFileName(applied) } : null}
         onReload={() => void load()} />
+      <ErrorBanner error={listsError} title="The queue and agent lists could not be loaded:" onClose={() => setListsError(null)} />
       <ErrorBanner error={error} title="The report was refused:" />
       {fresh > 0 && !loading && (
         <div class="banner banner-info" role="status">

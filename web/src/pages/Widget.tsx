@@ -21,10 +21,11 @@ export function WidgetPage({ query }: { query: URLSearchParams }) {
   const session = useSession();
   const manager = session.role === 'manager';
   const [agents, setAgents] = useState<Agent[] | null>(null);
+  const [agentsError, setAgentsError] = useState<ApiError | Error | null>(null);
   const chosen = manager ? query.get('agent') ?? '' : session.agent ?? session.name;
 
   useEffect(() => {
-    if (manager) api.agents().then(setAgents, () => setAgents([]));
+    if (manager) api.agents().then(setAgents, (e: ApiError | Error) => setAgentsError(e));
   }, [manager]);
 
   const id = chosen || (manager ? agents?.[0]?.id ?? '' : '');
@@ -37,11 +38,12 @@ export function WidgetPage({ query }: { query: URLSearchParams }) {
             {(agents ?? []).map((a) => <option value={a.id}>{a.name} ({a.id})</option>)}
           </select>
           <p class="field-hint">Managers see and act for any agent.</p>
+          <ErrorBanner error={agentsError} title="The agents could not be listed:" />
         </div>
       )}
       {id ? <Widget key={id} agentId={id} /> : manager && agents && agents.length === 0 ? (
         <div class="card"><Empty icon="users" title="No agents configured" /></div>
-      ) : <Spinner />}
+      ) : agentsError ? null : <Spinner />}
     </div>
   );
 }
