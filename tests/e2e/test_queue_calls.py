@@ -297,8 +297,8 @@ class Faults(CallqCase):
         out = harness.read_text(self.server.out_path)
         self.assertRegex(out, r"stopping with 1 calls and 1 call legs open")
         self.assertRegex(out, r"callq stopped \(0 RTP endpoints open\)")
-        # Every visit still has its ending.
-        self.assertEqual([e["event"] for e in self.events.all()], ["ENTERQUEUE", "ABANDON"])
+        # Every visit still has its ending: callq's, not an abandonment by the caller.
+        self.assertEqual([e["event"] for e in self.events.all()], ["ENTERQUEUE", "SERVERRESTART"])
 
     def test_agent_rejects_busy_and_decline(self):
         self.serve(SALES)
