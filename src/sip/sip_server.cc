@@ -1041,7 +1041,9 @@ struct SipServer::Impl {
     const std::uint64_t id = call.id;
     if (call.kind == Call::Kind::kQueue && call.inEngine) {
       call.inEngine = false;
-      const bool connected = call.bridged != nullptr;
+      // The engine's word: at a stop, the agent's leg may be gone (bridged cleared) first.
+      const std::optional<core::Engine::CallInfo> info = runtime.engine().callInfo(CallId{id});
+      const bool connected = info && info->connected;
       spdlog::info("call {}: caller hung up{}", id, connected ? "" : " while waiting");
       tell([&](core::Engine& e, Time now) {
         return connected ? e.callEnded(now, CallId{id}, core::Party::kCaller)
