@@ -25,7 +25,9 @@ class Restart(CallqCase):
         self.server.popen.wait(timeout=10)
         self.stopped = True
 
-    def test_kill_9_keeps_logins_and_closes_the_calls_it_left_open(self):
+    def one_talking_one_waiting(self):
+        """Serves SALES with bob logged in (by code), one caller connected to him and one
+        waiting. Returns the three peers."""
         self.serve(SALES)
         bob = self.nsip_agent("202", "pw202")
         self.code_call("*41600", "login")
@@ -34,6 +36,10 @@ class Restart(CallqCase):
         self.events.wait(event="CONNECT", agent="bob")
         waiting = self.nsip_caller(name="waiting")
         self.events.wait(event="ENTERQUEUE", queue="sales")  # the one after the CONNECT
+        return bob, talking, waiting
+
+    def test_kill_9_keeps_logins_and_closes_the_calls_it_left_open(self):
+        bob, talking, waiting = self.one_talking_one_waiting()
         time.sleep(0.5)  # ten times the store's window (README: 50 ms)
         self.kill_server()
         for p in (bob, talking, waiting):
@@ -63,14 +69,7 @@ class Restart(CallqCase):
         self.assertEqual(len(self.report("--type", "ADDMEMBER")), 1)
 
     def test_a_graceful_stop_ends_waiting_visits_without_counting_them_abandoned(self):
-        self.serve(SALES)
-        bob = self.nsip_agent("202", "pw202")
-        self.code_call("*41600", "login")
-        self.events.wait(event="ADDMEMBER", queue="sales", agent="bob")
-        talking = self.nsip_caller(name="talking")
-        self.events.wait(event="CONNECT", agent="bob")
-        waiting = self.nsip_caller(name="waiting")
-        self.events.wait(event="ENTERQUEUE", queue="sales")  # the one after the CONNECT
+        bob, talking, waiting = self.one_talking_one_waiting()
         time.sleep(0.5)  # a wait the SERVERRESTART must carry
         # SIGTERM while both callers are still on the line.
         self.server.stop(grace=10)
