@@ -187,6 +187,17 @@ Result<void> EngineImpl::logout(AgentId agent, QueueId queue) {
   return {};
 }
 
+void EngineImpl::endRingAt(AgentId agent, std::string_view reason) {
+  const AgentState& a = agents_[agent.value()];
+  if (a.activity != Activity::kRinging) {
+    return;
+  }
+  if (CallState* call = findCall(a.call)) {
+    endLeg(*call, legOf(*call, agent), LegEnd{EventType::kRingNoAnswer, reason, false, true});
+    afterLegEnded(*call);
+  }
+}
+
 void EngineImpl::endRingIn(AgentId agent, QueueId queue, std::string_view reason) {
   const AgentState& a = agents_[agent.value()];
   if (a.activity != Activity::kRinging) {
@@ -242,6 +253,9 @@ Result<void> EngineImpl::setRegistered(AgentId agent, bool registered) {
     return makeError(ErrorCode::kNotFound, "unknown agent");
   }
   AgentState& a = agents_[agent.value()];
+  if (!registered) {
+    endRingAt(agent, "unreachable");  // no phone left to ring (the phones' rings are stopped)
+  }
   if (a.registered != registered) {
     a.registered = registered;
     a.since = now_;
@@ -257,13 +271,8 @@ Result<void> EngineImpl::otherCallStarted(AgentId agent) {
   AgentState& a = agents_[agent.value()];
   ++a.otherCalls;
   a.since = now_;
-  if (a.activity == Activity::kRinging) {
-    // The agent picked up another line instead: this offer is over, without counting a no-answer.
-    if (CallState* call = findCall(a.call)) {
-      endLeg(*call, legOf(*call, agent), LegEnd{EventType::kRingNoAnswer, "busy", false, true});
-      afterLegEnded(*call);
-    }
-  }
+  // The agent picked up another line instead: this offer is over, without counting a no-answer.
+  endRingAt(agent, "busy");
   refreshAgent(agent);
   return {};
 }

@@ -92,7 +92,8 @@ class Engine {
   Result<void> logout(Time now, AgentId agent, QueueId queue);
   // Ready (UNPAUSE), Withdrawn with a configured reason (PAUSE), Not available (UNAVAILABLE).
   Result<void> setPresence(Time now, AgentId agent, Presence presence, std::string reason = {});
-  // Whether the agent has at least one registered phone.
+  // Whether the agent has at least one registered phone. The last one gone ends a ring
+  // (RINGNOANSWER "unreachable", not counted as a no-answer; StopRinging).
   Result<void> setRegistered(Time now, AgentId agent, bool registered);
   // Direct and outgoing calls make the agent busy for queue calls; presence does not matter.
   Result<void> otherCallStarted(Time now, AgentId agent);

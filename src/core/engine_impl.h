@@ -211,6 +211,9 @@ class EngineImpl {
   void withdraw(AgentId agent, std::string reason);
   // Ends the agent's ring for a call of `queue`, if it rings for one (RINGCANCELED).
   void endRingIn(AgentId agent, QueueId queue, std::string_view reason);
+  // The agent's ring, in any queue, ends as a RINGNOANSWER `reason` that does not count towards
+  // max_no_answer (busy on another line, no phone left).
+  void endRingAt(AgentId agent, std::string_view reason);
   void agentCallFinished(AgentId agent, const CallState& call);
   void onWrapUpEnd(AgentId agent);
 

@@ -221,7 +221,7 @@ struct SipServer::Impl {
     queueByExtension.clear();
     codes.clear();
     for (std::uint32_t a = 0; a < config.agents.size(); ++a) {
-      const std::string password = a < options.passwords.size() ? options.passwords[a] : "";
+      const std::string& password = passwordAt(options.passwords, a);
       for (const std::string& user : {config.agents[a].extension, config.agents[a].id}) {
         agentByUser[user] = a;
         if (password.empty()) {
@@ -271,13 +271,17 @@ struct SipServer::Impl {
   Result<void> reconfigure(const core::Config& next, std::vector<std::string> passwords,
                            const std::function<void()>& swapped) {
     // Step 1's events name today's queues and agents, so they are handed on before step 2.
-    if (Result<void> ok = runtime.input(
-            [&](core::Engine& e, Time now) { return e.prepareReconfigure(now, next); });
+    if (Result<void> ok = runtime.input([&](core::Engine& e, Time now) -> Result<void> {
+          if (Result<void> prepared = e.prepareReconfigure(now, next); !prepared) {
+            return prepared;
+          }
+          dropRekeyedPhones(e, now, next, passwords);
+          return {};
+        });
         !ok) {
       return ok;
     }
-    std::vector<std::uint32_t> rekeyed;  // agents (new numbers) whose password changed
-    Result<void> done = runtime.input([&](core::Engine& e, Time now) -> Result<void> {
+    return runtime.input([&](core::Engine& e, Time now) -> Result<void> {
       Result<core::Engine::Renumbering> r = e.reconfigure(now, next);
       if (!r) {
         return tl::unexpected(r.error());
@@ -308,27 +312,39 @@ struct SipServer::Impl {
         leg->agent = leg->agent == kNoAgent ? kNoAgent : agentNow(leg->agent);
       }
       registrar.renumber(r->agents, next.agents.size());
-      for (std::uint32_t old = 0; old < r->agents.size(); ++old) {
-        const std::uint32_t agent = agentNow(old);
-        if (agent != kNoAgent && registrar.registered(agent) &&
-            (old < options.passwords.size() ? options.passwords[old] : "") !=
-                (agent < passwords.size() ? passwords[agent] : "")) {
-          rekeyed.push_back(agent);
-        }
-      }
       options.passwords = std::move(passwords);
       swapped();
       return loadTables(next);
     });
-    // A new password is often an old one that leaked: phones registered with the old one stop
-    // taking calls now, not when their registration expires.
-    for (std::uint32_t agent : rekeyed) {
-      spdlog::info("password of agent '{}' changed: its phones must register again",
-                   agentName(agent));
-      registrar.removeAll(agent);
-      setRegistered(agent, false);
+  }
+
+  static const std::string& passwordAt(const std::vector<std::string>& passwords,
+                                       std::uint32_t agent) {
+    static const std::string kNone;
+    return agent < passwords.size() ? passwords[agent] : kNone;
+  }
+
+  // A new password is often an old one that leaked: the phones registered with the old one stop
+  // taking calls now, before the new configuration offers any (in today's numbers), not when
+  // their registration expires. The engine ends a ring of theirs (StopRinging).
+  void dropRekeyedPhones(core::Engine& e, Time now, const core::Config& next,
+                         const std::vector<std::string>& passwords) {
+    const auto& agents = e.config().agents;
+    for (std::uint32_t a = 0; a < agents.size(); ++a) {
+      const auto same =
+          std::find_if(next.agents.begin(), next.agents.end(),
+                       [&](const core::AgentConfig& n) { return n.id == agents[a].id; });
+      if (same == next.agents.end() || !registrar.registered(a) ||
+          passwordAt(options.passwords, a) ==
+              passwordAt(passwords, static_cast<std::uint32_t>(same - next.agents.begin()))) {
+        continue;
+      }
+      spdlog::info("password of agent '{}' changed: its phones must register again", agents[a].id);
+      registrar.removeAll(a);
+      if (Result<void> ok = e.setRegistered(now, AgentId{a}, false); !ok) {
+        spdlog::warn("engine refused an input from SIP: {}", ok.error().message);
+      }
     }
-    return done;
   }
 
   // --- the loop ---------------------------------------------------------------------------------

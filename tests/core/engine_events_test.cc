@@ -75,6 +75,31 @@ TEST_F(EventsTest, StoppingClosesEveryWaitingVisitWithoutAnAbandonOrANewRing) {
   EXPECT_FALSE(e().callerHungUp(at(9), CallId{2}).has_value());
 }
 
+TEST_F(EventsTest, AnAgentWhoseLastPhoneGoesStopsRingingWithoutANoAnswer) {
+  Config c = makeConfig(2, Strategy::kLinear);
+  c.queues[0].maxNoAnswer = 1;
+  start(std::move(c));
+  arrive(0, 1);  // rings a1
+  clear();
+  ASSERT_TRUE(e().setRegistered(at(3), agent("a1"), false).has_value());
+  const Event* ended = lastEvent(EventType::kRingNoAnswer);
+  ASSERT_NE(ended, nullptr);
+  EXPECT_EQ(ended->agent, agent("a1"));
+  EXPECT_EQ(ended->reason, "unreachable");
+  EXPECT_EQ(ended->ring, Duration(3000));
+  EXPECT_EQ(lastEvent(EventType::kPause), nullptr);  // not counted towards max_no_answer
+  ASSERT_EQ(actionsOf<StopRinging>().size(), 1u);
+  EXPECT_EQ(actionsOf<StopRinging>()[0].agent, agent("a1"));
+  // The caller goes on to the next agent.
+  ASSERT_EQ(actionsOf<RingAgent>().size(), 1u);
+  EXPECT_EQ(actionsOf<RingAgent>()[0].agent, agent("a2"));
+  // Registered again, a1 is offered calls again; a phone of an agent not ringing changes nothing.
+  ASSERT_TRUE(e().setRegistered(at(4), agent("a1"), true).has_value());
+  clear();
+  ASSERT_TRUE(e().setRegistered(at(5), agent("a1"), false).has_value());
+  EXPECT_TRUE(e().events().empty());
+}
+
 TEST_F(EventsTest, AbandonReportsCurrentAndOriginalPosition) {
   start(makeConfig(1, Strategy::kLinear));
   ASSERT_TRUE(e().otherCallStarted(at(0), agent("a1")).has_value());

@@ -526,15 +526,27 @@ class Config(ApiCase):
         # The server goes on: a removed account cannot register, a new password works at once.
         self.assertIn(" 404 ", self.raw_request("REGISTER", f"sip:204@127.0.0.1:{self.sip_port}")
                       .splitlines()[0] + " ")
-        self.nsip_agent("203", "pw203", name="carol-before")
+        # Carol's phone, registered with her old password, rings for a support caller.
+        before = self.nsip_agent("203", "pw203", name="carol-before", mode="ignore")
         self.assertEqual(len(self.call("GET", "/api/v1/agents/carol", boss)[1]["phones"]), 1)
+        self.assertEqual(self.call("PUT", "/api/v1/queues/support/members/carol", boss)[0], 200)
+        waiting = self.nsip_caller(to="601", name="support-caller", hangup_after=60)
+        self.line(before, r"^ringing")
         self.assertEqual(self.call("PUT", "/api/v1/config/agents/carol", boss,
                                    {"password": "new-pw"})[0], 200)
-        # A phone registered with the old password stops taking calls at once.
+        # A phone registered with the old password stops taking calls at once: its ring ends
+        # then, not at the ring time (15 s, "no answer").
         carol = self.call("GET", "/api/v1/agents/carol", boss)[1]
         self.assertEqual((carol["phones"], carol["registered"]), ([], False), carol)
+        self.line(before, r"^cancelled")
+        ended = self.events.wait(event="RINGNOANSWER", agent="carol")
+        self.assertNotEqual(ended["reason"], "no answer", ended)
+        self.assertLess(ended["ring_ms"], 10000, ended)
+        # The caller waits on, and the phone with the new password gets the call.
         self.nsip_agent("203", "new-pw", name="carol-new")
         self.assertEqual(len(self.call("GET", "/api/v1/agents/carol", boss)[1]["phones"]), 1)
+        self.events.wait(30, event="CONNECT", agent="carol")
+        waiting.stop()
         old = self.nsip_agent("203", "pw203", name="carol-old", wait=False)
         self.line(old, r"^register-failed")
         self.login("carol", "new-pw")
