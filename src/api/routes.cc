@@ -84,7 +84,7 @@ json callJson(const core::Engine& engine, const core::AgentSnapshot& s) {
   }
   return {{"id", s.call.value()},
           {"queue", engine.config().queues[info->queue.value()].name},
-          {"caller", info->callerId},
+          {"caller", std::string(info->callerId)},
           {"state", info->connected ? "connected" : "ringing"},
           {"since_ms", toMillis(s.since)}};
 }

@@ -181,12 +181,14 @@ void EngineImpl::exitQueue(CallState& call, EventType type, Destination destinat
   route(std::move(moved), from, destination);
 }
 
-void EngineImpl::abandon(CallState& call) {
-  cancelRings(call, "caller hung up");
-  Event& e = emit(EventType::kAbandon, &call, AgentId{});
+void EngineImpl::endWaiting(CallState& call, EventType type, std::string_view ringReason,
+                            std::string reason) {
+  cancelRings(call, ringReason);
+  Event& e = emit(type, &call, AgentId{});
   e.position = *positionOf(call);
   e.originalPosition = call.originalPosition;
   e.wait = now_ - call.enteredAt;
+  e.reason = std::move(reason);
   leaveQueueStructures(call);
   dropCall(call.id);
 }
@@ -278,14 +280,15 @@ Result<void> EngineImpl::callerHungUp(CallId id) {
   if (call->phase == CallPhase::kConnected) {
     finishConnected(*call, EventType::kCompleteCaller, {});
   } else {
-    abandon(*call);
+    endWaiting(*call, EventType::kAbandon, "caller hung up", {});
   }
   return {};
 }
 
-void EngineImpl::serverStopping() {
+Result<void> EngineImpl::serverStopping() {
   // In arrival order, so that the events read as the queue did. Agents freed by a cancelled ring
-  // are pulled only after the input (settle), when no waiting caller is left.
+  // are pulled only after the input (settle), when no waiting caller is left. The driver hangs up
+  // on each (ExitQueue).
   std::vector<std::pair<std::uint64_t, CallId>> waiting;
   for (const auto& [id, call] : calls_) {
     if (call.phase != CallPhase::kConnected) {
@@ -295,15 +298,12 @@ void EngineImpl::serverStopping() {
   std::sort(waiting.begin(), waiting.end());
   for (const auto& [seq, id] : waiting) {
     CallState& call = *findCall(id);
-    cancelRings(call, "callq stopped");
-    Event& e = emit(EventType::kServerRestart, &call, AgentId{});
-    e.position = *positionOf(call);
-    e.originalPosition = call.originalPosition;
-    e.wait = now_ - call.enteredAt;
-    e.reason = "callq stopped while the caller was waiting";
-    leaveQueueStructures(call);
-    dropCall(id);
+    const QueueId queue = call.queue;
+    endWaiting(call, EventType::kServerRestart, "callq stopped",
+               "callq stopped while the caller was waiting");
+    actions_.push_back(ExitQueue{id, queue, Destination{}});  // hang up
   }
+  return {};
 }
 
 Result<void> EngineImpl::digitPressed(CallId id, char key) {

@@ -109,11 +109,8 @@ Result<void> Engine::callArrived(Time now, const CallArrival& arrival) {
 Result<void> Engine::callerHungUp(Time now, CallId call) {
   return apply(*impl_, now, [&] { return impl_->callerHungUp(call); });
 }
-void Engine::serverStopping(Time now) {
-  apply(*impl_, now, [&] {
-    impl_->serverStopping();
-    return true;
-  });
+Result<void> Engine::serverStopping(Time now) {
+  return apply(*impl_, now, [&] { return impl_->serverStopping(); });
 }
 Result<void> Engine::digitPressed(Time now, CallId call, char key) {
   return apply(*impl_, now, [&] { return impl_->digitPressed(call, key); });

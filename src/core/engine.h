@@ -70,11 +70,11 @@ class Engine {
   // The caller hung up: while waiting (ABANDON, RINGCANCELED for rings) or while connected
   // (COMPLETECALLER).
   Result<void> callerHungUp(Time now, CallId call);
-  // callq is stopping and hangs up on every caller still waiting: each visit ends with
-  // SERVERRESTART (not ABANDON: the callers did not give up), its rings with RINGCANCELED
-  // "callq stopped", all in one input so that no agent is offered another of them. Connected
-  // calls are left to end as any other (callEnded).
-  void serverStopping(Time now);
+  // callq is stopping and hangs up on every caller still waiting (ExitQueue to hang up): each
+  // visit ends with SERVERRESTART (not ABANDON: the callers did not give up), its rings with
+  // RINGCANCELED "callq stopped", all in one input so that no agent is offered another of them.
+  // Connected calls are left to end as any other (callEnded).
+  Result<void> serverStopping(Time now);
   // The caller pressed `key` (0-9, *, #, A-D). While waiting, a key in the queue's exit_keys
   // takes the caller to its destination (EXITWITHKEY); any other key, or any key once
   // connected, changes nothing.
@@ -115,10 +115,11 @@ class Engine {
   std::optional<std::uint32_t> position(CallId call) const;
   std::optional<Duration> estimatedWait(CallId call) const;
   bool isLoggedIn(AgentId agent, QueueId queue) const;
-  // A call the engine holds (waiting, ringing or connected): its queue and caller.
+  // A call the engine holds (waiting, ringing or connected): its queue and caller. `callerId`
+  // views the engine's copy: valid until the next input (no allocation: SIP asks at each hang-up).
   struct CallInfo {
     QueueId queue;
-    std::string callerId;
+    std::string_view callerId;
     bool connected = false;
   };
   std::optional<CallInfo> callInfo(CallId call) const;

@@ -137,7 +137,7 @@ class EngineImpl {
   // Inputs (see Engine). `now_` is already set and due timers have run.
   Result<void> callArrived(const CallArrival& arrival);
   Result<void> callerHungUp(CallId call);
-  void serverStopping();
+  Result<void> serverStopping();
   Result<void> digitPressed(CallId call, char key);
   Result<void> agentAnswered(CallId call, AgentId agent);
   Result<void> ringFailed(CallId call, AgentId agent, RingFailure why);
@@ -224,7 +224,9 @@ class EngineImpl {
   Destination resolveLoops(const CallState& call, Destination d) const;
   void route(CallState call, QueueId from, const Destination& destination);
   void exitQueue(CallState& call, EventType type, Destination destination, char key = 0);
-  void abandon(CallState& call);
+  // A caller's visit ends before an answer: its rings end (RINGCANCELED `ringReason`), then
+  // `type` with position, original position, wait and `reason`; the call is gone.
+  void endWaiting(CallState& call, EventType type, std::string_view ringReason, std::string reason);
   void onGiveUp(CallState& call, EventType type, const Destination& destination);
   void leaveQueueStructures(CallState& call);
   void onTimer(const Timer& t);

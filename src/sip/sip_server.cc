@@ -367,7 +367,9 @@ struct SipServer::Impl {
       // What was still open when asked to stop: 0 and 0 after every call ended (tests check it).
       spdlog::info("stopping with {} calls and {} call legs open", impl->calls.size(),
                    impl->legs.size());
-      impl->closeWaitingCalls();
+      // Callers still waiting are not abandoning: their visits end with SERVERRESTART, and the
+      // engine hangs up on them (ExitQueue). Connected calls end as usual when their legs do.
+      impl->tell([](core::Engine& e, Time now) { return e.serverStopping(now); });
       impl->hangUpEverything();
       nua_shutdown(impl->nua);
     }
@@ -1131,21 +1133,6 @@ struct SipServer::Impl {
       }
     }
     legs.erase(&leg);
-  }
-
-  // Callers still waiting are not abandoning: their visits end with SERVERRESTART before they
-  // are hung up. Connected calls end as usual when their legs do.
-  void closeWaitingCalls() {
-    tell([](core::Engine& e, Time now) -> Result<void> {
-      e.serverStopping(now);
-      return {};
-    });
-    for (auto& [id, call] : calls) {
-      if (call->kind == Call::Kind::kQueue && call->inEngine &&
-          !runtime.engine().callInfo(CallId{id})) {
-        call->inEngine = false;
-      }
-    }
   }
 
   void hangUpEverything() {

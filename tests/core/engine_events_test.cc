@@ -51,7 +51,7 @@ TEST_F(EventsTest, StoppingClosesEveryWaitingVisitWithoutAnAbandonOrANewRing) {
   arrive(2, 2);  // rings a2
   arrive(3, 3);  // waits: a3 is busy
   clear();
-  e().serverStopping(at(8));
+  ASSERT_TRUE(e().serverStopping(at(8)).has_value());
   EXPECT_EQ(eventNames(),
             (std::vector<std::string>{"RINGCANCELED", "SERVERRESTART", "SERVERRESTART"}));
   EXPECT_EQ(e().events()[0].agent, agent("a2"));
@@ -65,10 +65,13 @@ TEST_F(EventsTest, StoppingClosesEveryWaitingVisitWithoutAnAbandonOrANewRing) {
   EXPECT_EQ(third.call, CallId{3});
   EXPECT_EQ((std::pair{third.position, third.originalPosition}), (std::pair{1u, 2u}));
   EXPECT_EQ(third.wait, Duration(5000));
-  EXPECT_EQ(visitStep(EventType::kServerRestart), VisitStep::kClosedAtRestart);
   // a2, freed by the cancelled ring, is not offered call 3 on the way.
   EXPECT_TRUE(actionsOf<RingAgent>().empty());
   EXPECT_EQ(actionsOf<StopRinging>().size(), 1u);
+  // The driver hangs up on both (ExitQueue with the default destination: hang up).
+  ASSERT_EQ(actionsOf<ExitQueue>().size(), 2u);
+  EXPECT_EQ(actionsOf<ExitQueue>()[0].call, CallId{2});
+  EXPECT_EQ(actionsOf<ExitQueue>()[1].destination.kind, DestinationKind::kHangup);
   // The connected call is still there and ends as any other.
   ASSERT_TRUE(e().callEnded(at(9), CallId{1}, Party::kAgent).has_value());
   EXPECT_NE(lastEvent(EventType::kCompleteAgent), nullptr);

@@ -303,7 +303,7 @@ class Driver {
   void drain(bool stopping) {
     Engine& e = *engine_;
     if (stopping) {
-      e.serverStopping(now_);
+      ASSERT_TRUE(e.serverStopping(now_).has_value());
       model_->consume();
       ASSERT_TRUE(model_->ringing_.empty()) << "a phone still rings after the stop";
       for (const auto& [call, queue] : model_->open_) {
