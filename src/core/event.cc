@@ -47,21 +47,20 @@ std::string_view eventName(EventType type) {
 }
 
 bool isTerminal(EventType type) {
-  switch (type) {
-    case EventType::kAbandon:
-    case EventType::kExitEmpty:
-    case EventType::kExitWithTimeout:
-    case EventType::kExitWithKey:
-    case EventType::kJoinRefused:
-    case EventType::kCompleteAgent:
-    case EventType::kCompleteCaller:
-    case EventType::kBlindTransfer:
-    case EventType::kAttendedTransfer:
-    case EventType::kServerRestart:
+  // One table decides what ends a visit: visitStep's.
+  switch (visitStep(type)) {
+    case VisitStep::kRefused:
+    case VisitStep::kAbandoned:
+    case VisitStep::kExited:
+    case VisitStep::kHandled:
+    case VisitStep::kClosedAtRestart:
       return true;
-    default:
+    case VisitStep::kNone:
+    case VisitStep::kEntered:
+    case VisitStep::kAnswered:
       return false;
   }
+  return false;
 }
 
 VisitStep visitStep(EventType type) {
