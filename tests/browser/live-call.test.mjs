@@ -47,7 +47,7 @@ describe('a live call', () => {
     const widget = await newPage(browser, { width: 400, height: 760, polling: false });
     await signIn(widget, server, 'alice', AGENTS.alice.password);
     await widget.getByRole('status', { name: 'Live updates: Live' }).waitFor({ timeout: 10000 });
-    await widget.getByText('Phone registered').waitFor();
+    await widget.getByText('Phone registered', { exact: true }).waitFor();  // not "No phone registered"
     // Carol is Ready too but has no phone: only Alice can take a call.
     const readyKpi = dashboard.locator('.kpi', { hasText: 'Ready, phone registered' }).locator('.kpi-value');
     await readyKpi.getByText(/^1$/).waitFor({ timeout: 3000 });

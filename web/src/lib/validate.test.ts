@@ -79,6 +79,14 @@ describe('queue validation', () => {
     expect(validateQueueForm(form({ members: [{ agent: 'bob', level: '-1', static: false }] }), ctx).errors.members).toMatch(/must not be negative/);
   });
 
+  it('refuses the destinations the running server does not take yet, as it does', () => {
+    // The server's words (config/server_config.cc checkServable), for every place a destination goes.
+    const refused = "'voicemail' is not supported by this version of callq serve yet (use hangup, queue:<name> or extension:<ext>)";
+    expect(validateQueueForm(form({ timeout_action: 'voicemail' }), ctx).errors.timeout_action).toBe(`timeout_action: ${refused}`);
+    expect(validateQueueForm(form({ overflow_action: 'number:+33123456789' }), ctx).errors.overflow_action).toMatch(/not supported by this version of callq serve/);
+    expect(validateQueueForm(form({ overflow_action: 'extension:201' }), ctx).errors.overflow_action).toBeUndefined();
+  });
+
   it('reads stored settings, null meaning the default', () => {
     const f = formFromSettings({ name: 'q', extension: '7', ring_time: null as unknown as number, wait_time_empty: 0, exit_keys: { 1: 'hangup' } });
     expect(f.ring_time).toBe('15');

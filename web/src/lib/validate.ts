@@ -283,6 +283,12 @@ export function validateQueueForm(form: QueueForm, ctx: ValidationContext): Vali
       fail(field, label ? `${label}${problem}` : problem);
       return;
     }
+    // `callq check` takes these (the simulator does), the running server not yet (server_config.cc).
+    if (d === 'voicemail' || d.startsWith('voicemail:') || d.startsWith('number:')) {
+      fail(field, `${label}'${d}' is not supported by this version of callq serve yet ` +
+        '(use hangup, queue:<name> or extension:<ext>)');
+      return;
+    }
     if (d.startsWith('queue:')) {
       const target = d.slice(6);
       if (target === name) {
