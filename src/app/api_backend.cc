@@ -248,9 +248,14 @@ api::Reply ApiBackend::report(const api::ReportRequest& r) {
   if (bad) {
     return api::errorReply(400, "call", "expected a call number");
   }
+  // A page holds 1 to 10,000 events; the CSV, any number (0 too: the console exports what it
+  // shows).
   const std::optional<std::int64_t> limit = number(r, "limit", &bad);
-  if (bad || (limit && (*limit < 1 || *limit > 10'000))) {
-    return api::errorReply(400, "limit", "expected 1 to 10000");
+  if (r.kind == Kind::kEventsCsv ? bad || (limit && *limit < 0)
+                                 : bad || (limit && (*limit < 1 || *limit > 10'000))) {
+    return api::errorReply(400, "limit",
+                           r.kind == Kind::kEventsCsv ? "expected a number of events, 0 or more"
+                                                      : "expected 1 to 10000");
   }
   const std::optional<std::int64_t> after = number(r, "after", &bad);
   if (bad) {
@@ -305,13 +310,14 @@ api::Reply ApiBackend::report(const api::ReportRequest& r) {
   filter->afterId = after.value_or(0);
   std::string body;
   if (r.kind == Kind::kEventsCsv) {
-    // Everything that matches: exactly what was filtered.
+    // Everything that matches (or the first `limit`): exactly what was filtered.
     store::appendCsvHeader(body);
+    auto left = static_cast<std::uint64_t>(limit.value_or(-1));  // none: no end
     Result<void> read = forEachPage(*store_, *filter, [&](const store::EventPage& page) {
-      for (const store::EventRecord& e : page.events) {
-        store::appendCsvRow(body, e);
+      for (std::size_t i = 0; i < page.events.size() && left > 0; ++i, --left) {
+        store::appendCsvRow(body, page.events[i]);
       }
-      return true;
+      return left > 0;
     });
     if (!read) {
       return api::errorReply(503, "", read.error().message);

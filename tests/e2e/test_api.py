@@ -311,6 +311,13 @@ class Reports(ApiCase):
                              check=True).stdout
         self.assertEqual(csv_text.replace("\r\n", "\n"), cli.replace("\r\n", "\n"))
         self.assertEqual(len(csv_text.splitlines()), 6)
+        # `limit`: the first N of them (the console exports the events it shows), 0 included.
+        first2 = self.call("GET", "/api/v1/events.csv?type=ADDMEMBER,REMOVEMEMBER&limit=2", boss)[1]
+        self.assertEqual(first2.splitlines(), csv_text.splitlines()[:3])
+        none = self.call("GET", "/api/v1/events.csv?type=ADDMEMBER&limit=0", boss)[1]
+        self.assertEqual(none.splitlines(), csv_text.splitlines()[:1])
+        self.refused(400, "limit", "GET", "/api/v1/events.csv?limit=-1", boss)
+        self.refused(400, "limit", "GET", "/api/v1/events?limit=0", boss)
 
         # An agent's reports are its own.
         mine = self.call("GET", "/api/v1/events", carol)[1]

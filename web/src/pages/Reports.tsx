@@ -98,7 +98,11 @@ export function ReportsPage({ query }: { query: URLSearchParams }) {
       <PageHeader title={manager ? 'Reports' : 'My report'}
         subtitle={manager ? 'Queue activity: who connected, which calls were handled, how fast.' : 'Your calls, logins and presence.'} />
       <Filters applied={applied} manager={manager} queues={queues} agents={agents}
-        csv={data && !loading ? { href: `${API}/events.csv?${reportQuery(applied, 'events')}`, name: csvFileName(applied) } : null}
+        csv={data && !loading ? {
+          // Exactly the events shown: the first ones that matched, not those that came since.
+          href: `${API}/events.csv?${reportQuery(applied, 'events', { limit: String(data.events.length) })}`,
+          name: csvFileName(applied),
+        } : null}
         onReload={() => void load()} />
       <ErrorBanner error={listsError} title="The queue and agent lists could not be loaded:" onClose={() => setListsError(null)} />
       <ErrorBanner error={error} title="The report was refused:" />
