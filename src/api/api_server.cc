@@ -55,6 +55,15 @@ std::string randomToken() {
   return hex;
 }
 
+// A fingerprint of an agent's password (BLAKE2b): a session ends when the password it was opened
+// with is no longer the agent's (changed, or the agent removed), without keeping the password.
+std::string fingerprint(const std::string& password) {
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(password.data()),
+                     password.size(), nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
 std::string contentType(const std::filesystem::path& file) {
   static const std::unordered_map<std::string, std::string> types{
       {".html", "text/html; charset=utf-8"},
@@ -75,6 +84,7 @@ std::string contentType(const std::filesystem::path& file) {
 struct Session {
   Principal who;
   std::chrono::steady_clock::time_point lastUsed;
+  std::string credential;  // an agent's: the fingerprint of the password it signed in with
 };
 
 class WsClient;
@@ -471,7 +481,9 @@ std::optional<Principal> ApiServer::Impl::authenticate(const Request& req, const
     return std::nullopt;
   }
   const auto now = std::chrono::steady_clock::now();
-  if (now - it->second.lastUsed > options.sessionIdle) {
+  const Session& s = it->second;
+  if (now - s.lastUsed > options.sessionIdle ||
+      (!s.who.manager && fingerprint(backend.agentPassword(s.who.agent)) != s.credential)) {
     sessions.erase(it);
     return std::nullopt;
   }
@@ -485,7 +497,8 @@ std::string ApiServer::Impl::login(const Principal& who) {
   std::erase_if(sessions,
                 [&](const auto& s) { return now - s.second.lastUsed > options.sessionIdle; });
   std::string token = randomToken();
-  sessions[token] = Session{who, now};
+  sessions[token] =
+      Session{who, now, who.manager ? "" : fingerprint(backend.agentPassword(who.agent))};
   return token;
 }
 

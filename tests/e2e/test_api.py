@@ -525,9 +525,11 @@ class Config(ApiCase):
         boss = self.login("boss", "boss-pw")
         # A direct call rings dave's phone (which never answers); dave is removed meanwhile.
         dave = self.nsip_agent("204", "pw204", name="dave", mode="ignore")
+        dave_token = self.login("dave", "pw204")
         caller = self.nsip_caller(to="204", name="direct-caller", hangup_after=60)
         self.line(dave, r"^ringing")
         self.assertEqual(self.call("DELETE", "/api/v1/config/agents/dave", boss)[0], 200)
+        self.refused(401, None, "GET", "/api/v1/me", dave_token)  # signed out with the account
         self.line(dave, r"^cancelled")  # its phone stops ringing
         self.line(caller, r"^bye-received")  # the call to an agent who is gone ends
         # The server goes on: a removed account cannot register, a new password works at once.
@@ -537,6 +539,7 @@ class Config(ApiCase):
         before = self.nsip_agent("203", "pw203", name="carol-before", mode="ignore")
         self.assertEqual(len(self.call("GET", "/api/v1/agents/carol", boss)[1]["phones"]), 1)
         self.assertEqual(self.call("PUT", "/api/v1/queues/support/members/carol", boss)[0], 200)
+        carol_token = self.login("carol", "pw203")
         waiting = self.nsip_caller(to="601", name="support-caller", hangup_after=60)
         self.line(before, r"^ringing")
         self.assertEqual(self.call("PUT", "/api/v1/config/agents/carol", boss,
@@ -545,6 +548,9 @@ class Config(ApiCase):
         # then, not at the ring time (15 s, "no answer").
         carol = self.call("GET", "/api/v1/agents/carol", boss)[1]
         self.assertEqual((carol["phones"], carol["registered"]), ([], False), carol)
+        # So are the console sessions opened with it; the manager's is not touched.
+        self.refused(401, None, "GET", "/api/v1/me", carol_token)
+        self.assertEqual(self.call("GET", "/api/v1/me", boss)[0], 200)
         self.line(before, r"^cancelled")
         ended = self.events.wait(event="RINGNOANSWER", agent="carol")
         self.assertNotEqual(ended["reason"], "no answer", ended)
