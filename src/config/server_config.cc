@@ -183,18 +183,12 @@ void readStore(const toml::table& root, StoreSettings& store, Diagnostics& diag)
   }
 }
 
-void readApi(const toml::table& root, const std::string& baseDir, ApiSettings& api,
-             Diagnostics& diag) {
-  const toml::node* node = root.get("api");
-  if (node == nullptr) {
-    return;
-  }
-  const toml::table* table = node->as_table();
+void readApi(TableReader& root, const std::string& baseDir, ApiSettings& api) {
+  const toml::table* table = root.table("api", "a table ([api])");
   if (table == nullptr) {
-    diag.report(internal::lineOf(*node), "api: expected a table ([api])");
     return;
   }
-  TableReader r(*table, "api", diag);
+  TableReader r(*table, "api", root.diagnostics());
   r.rejectUnknownKeys(std::array<std::string_view, 3>{"address", "port", "web_root"});
   if (std::optional<std::string> address = r.string("address")) {
     if (address->empty()) {
@@ -205,7 +199,7 @@ void readApi(const toml::table& root, const std::string& baseDir, ApiSettings& a
   }
   api.port = static_cast<std::uint16_t>(r.integer("port", 1, 65535).value_or(api.port));
   if (std::optional<std::string> webRoot = r.string("web_root")) {
-    // Absolute: the database keeps it, and the server may start from elsewhere next time.
+    // Absolute: relative to the configuration file, wherever the server starts from.
     std::error_code ec;
     const std::filesystem::path path = std::filesystem::absolute(
         std::filesystem::path(baseDir.empty() ? "." : baseDir) / *webRoot, ec);
@@ -217,23 +211,9 @@ void readApi(const toml::table& root, const std::string& baseDir, ApiSettings& a
   }
 }
 
-void readManagers(const toml::table& root, ServerConfig& out, Diagnostics& diag) {
-  const toml::node* node = root.get("manager");
-  if (node == nullptr) {
-    return;
-  }
-  const toml::array* managers = node->as_array();
-  if (managers == nullptr) {
-    diag.report(internal::lineOf(*node), "manager: expected tables ([[manager]])");
-    return;
-  }
-  for (const toml::node& item : *managers) {
-    const toml::table* table = item.as_table();
-    if (table == nullptr) {
-      diag.report(internal::lineOf(item), "manager: expected a table ([[manager]])");
-      continue;
-    }
-    TableReader r(*table, "manager", diag);
+void readManagers(TableReader& root, ServerConfig& out) {
+  for (const toml::table* table : root.tables("manager", "[[manager]] tables")) {
+    TableReader r(*table, "manager", root.diagnostics());
     r.rejectUnknownKeys(std::array<std::string_view, 2>{"name", "password_hash"});
     ManagerAccount m;
     m.name = r.string("name").value_or("");
@@ -276,8 +256,9 @@ Result<ServerConfig> parseServerConfig(std::string_view text, const std::string&
         Diagnostics diag(sourceName);
         readSip(table, out.sip, diag);
         readStore(table, out.store, diag);
-        readApi(table, baseDir, out.api, diag);
-        readManagers(table, out, diag);
+        TableReader root(table, "", diag);
+        readApi(root, baseDir, out.api);
+        readManagers(root, out);
         readMusic(table, baseDir, out, diag);
         readPasswords(table, out, diag);
         if (!diag.failed()) {

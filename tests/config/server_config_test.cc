@@ -84,6 +84,46 @@ TEST(ServerConfig, StoreUrlDefaultsToAFileUnderVar) {
       std::string::npos);
 }
 
+TEST(ServerConfig, ApiAndManagerAccounts) {
+  constexpr const char* kHash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  Result<ServerConfig> c = parse(std::string("[api]\naddress = \"0.0.0.0\"\nport = 8081\n"
+                                             "web_root = \"/\"\n[[manager]]\nname = \"boss\"\n"
+                                             "password_hash = \"") +
+                                 kHash + "\"\n");
+  ASSERT_TRUE(c.has_value()) << errorOf(c);
+  EXPECT_EQ(c->api.address, "0.0.0.0");
+  EXPECT_EQ(c->api.port, 8081);
+  EXPECT_EQ(c->api.webRoot, "/");
+  ASSERT_EQ(c->managers.size(), 1u);
+  EXPECT_EQ(c->managers[0].name, "boss");
+  EXPECT_EQ(c->managers[0].passwordHash, kHash);
+  // web_root is relative to the configuration file's folder.
+  EXPECT_EQ(errorOf(parse("[api]\nweb_root = \"web/dist\"\n")),
+            "t.toml:16: api: web_root: no such folder: /etc/callq/web/dist");
+}
+
+TEST(ServerConfig, BadApiAndManagerSettingsAreRefusedNamingTheField) {
+  const auto refused = [](const std::string& extra) { return errorOf(parse(extra)); };
+  EXPECT_EQ(refused("[api]\naddress = \"\"\n"), "t.toml:16: api: address: must not be empty");
+  EXPECT_EQ(refused("[api]\nport = 0\n"), "t.toml:16: api: port: must be greater than 0");
+  EXPECT_EQ(refused("[api]\nport = 65536\n"), "t.toml:16: api: port: must be at most 65535");
+  EXPECT_NE(refused("[api]\nwebroot = \"x\"\n").find("t.toml:16: api: unknown key 'webroot'"),
+            std::string::npos);
+  const auto manager = [](const std::string& body) { return "[[manager]]\n" + body; };
+  const std::string hash = "password_hash = \"$argon2id$v=19$x\"\n";
+  EXPECT_EQ(refused(manager(hash)), "t.toml:15: manager: name: is required and must not be empty");
+  EXPECT_EQ(refused(manager("name = \"boss\"\n" + hash) + manager("name = \"boss\"\n" + hash)),
+            "t.toml:19: manager: name: 'boss' is given twice");
+  EXPECT_EQ(refused(manager("name = \"alice\"\n" + hash)),
+            "t.toml:16: manager: name: 'alice' is an agent's id too (both sign in by name)");
+  EXPECT_NE(refused(manager("name = \"boss\"\npassword_hash = \"secret\"\n"))
+                .find("t.toml:17: manager: password_hash: expected an Argon2 hash"),
+            std::string::npos);
+  EXPECT_NE(refused(manager("name = \"boss\"\n" + hash + "role = \"admin\"\n"))
+                .find("t.toml:18: manager: unknown key 'role'"),
+            std::string::npos);
+}
+
 TEST(ServerConfig, RefusesWhatServeCannotDoYet) {
   EXPECT_NE(errorOf(parse("", "timeout_action = \"voicemail\"\n"))
                 .find("t.toml:15: queue 'sales': timeout_action: 'voicemail' is not supported"),
