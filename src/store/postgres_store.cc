@@ -644,13 +644,14 @@ Result<void> PostgresStore::readAgentBuckets(std::int64_t fromMs, std::int64_t t
   return guarded("reading agent statistics", [&]() -> Result<void> {
     Snapshot tx(conn_);
     for (const pqxx::row& r : bucketRows(tx, "callq_agent_buckets", fromMs, toMs, agent)) {
-      AgentFigures& f = into.at(r[0].c_str(), integer(r[1]));
-      f.answered += unsignedInt(r[2]);
-      f.handled += unsignedInt(r[3]);
-      f.noAnswers += unsignedInt(r[4]);
-      f.talkMs += integer(r[5]);
-      f.handleMs += integer(r[6]);
-      f.loggedInMs += integer(r[7]);
+      into.at(r[0].c_str(), integer(r[1]))
+          .add(AgentFigures{.answered = unsignedInt(r[2]),
+                            .handled = unsignedInt(r[3]),
+                            .noAnswers = unsignedInt(r[4]),
+                            .talkMs = integer(r[5]),
+                            .handleMs = integer(r[6]),
+                            .loggedInMs = integer(r[7]),
+                            .withdrawnMs = {}});
     }
     for (const pqxx::row& r : bucketRows(tx, "callq_withdrawn_buckets", fromMs, toMs, agent)) {
       into.at(r[0].c_str(), integer(r[2])).withdrawnMs[text(r[1])] += integer(r[3]);

@@ -613,44 +613,45 @@ Result<std::vector<Span>> SqliteStore::readSpans() {
 }
 
 // The primary keys start with the bucket (a period is one range); one queue or agent is read
-// through the index by name.
+// through the index by name. Statements are cached by their text's address: named literals.
+#define CALLQ_BUCKETS(columns, table, name)                                     \
+  "SELECT " columns " FROM " table " WHERE bucket_ms >= ?1 AND bucket_ms < ?2", \
+      "SELECT " columns " FROM " table " WHERE " name                           \
+      " = ?3 AND bucket_ms >= ?1 AND bucket_ms < ?2"
+constexpr const char* kQueueBuckets[2] = {CALLQ_BUCKETS(
+    "queue, bucket_ms, offered, refused, answered, answered_in_sl, abandoned, abandoned_in_sl, "
+    "exited, handled, answered_wait_ms, handle_ms, longest_wait_ms",
+    "stats_queue", "queue")};
+constexpr const char* kAgentBuckets[2] = {CALLQ_BUCKETS(
+    "agent, bucket_ms, answered, handled, no_answers, talk_ms, handle_ms, logged_in_ms",
+    "stats_agent", "agent")};
+constexpr const char* kWithdrawnBuckets[2] = {
+    CALLQ_BUCKETS("agent, reason, bucket_ms, ms", "stats_withdrawn", "agent")};
+#undef CALLQ_BUCKETS
+
 Result<void> SqliteStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toMs,
                                            const std::optional<std::string>& queue,
                                            Grouping<QueueFigures>& into) {
-  auto statement_ = queue ? statement(
-                                "SELECT queue, bucket_ms, offered, refused, answered, "
-                                "answered_in_sl, abandoned, abandoned_in_sl, exited, handled, "
-                                "answered_wait_ms, handle_ms, longest_wait_ms FROM stats_queue "
-                                "WHERE queue = ?3 AND bucket_ms >= ?1 AND bucket_ms < ?2")
-                          : statement(
-                                "SELECT queue, bucket_ms, offered, refused, answered, "
-                                "answered_in_sl, abandoned, abandoned_in_sl, exited, handled, "
-                                "answered_wait_ms, handle_ms, longest_wait_ms FROM stats_queue "
-                                "WHERE bucket_ms >= ?1 AND bucket_ms < ?2");
-  if (!statement_) {
-    return tl::unexpected(statement_.error());
-  }
-  Statement& s = **statement_;
+  CALLQ_STMT(s, kQueueBuckets[queue ? 1 : 0]);
   s.bind(1, fromMs).bind(2, toMs);
   if (queue) {
     s.bind(3, *queue);
   }
   int rc = 0;
   while ((rc = s.step()) == SQLITE_ROW) {
-    QueueFigures f;
     auto u = [&s](int col) { return static_cast<std::uint64_t>(s.integer(col)); };
-    f.offered = u(2);
-    f.refused = u(3);
-    f.answered = u(4);
-    f.answeredWithinSl = u(5);
-    f.abandoned = u(6);
-    f.abandonedWithinSl = u(7);
-    f.exited = u(8);
-    f.handled = u(9);
-    f.answeredWaitMs = s.integer(10);
-    f.handleMs = s.integer(11);
-    f.longestWaitMs = s.integer(12);
-    into.at(s.textView(0), s.integer(1)).add(f);
+    into.at(s.textView(0), s.integer(1))
+        .add(QueueFigures{.offered = u(2),
+                          .refused = u(3),
+                          .answered = u(4),
+                          .answeredWithinSl = u(5),
+                          .abandoned = u(6),
+                          .abandonedWithinSl = u(7),
+                          .exited = u(8),
+                          .handled = u(9),
+                          .answeredWaitMs = s.integer(10),
+                          .handleMs = s.integer(11),
+                          .longestWaitMs = s.integer(12)});
   }
   if (rc != SQLITE_DONE) {
     return tl::unexpected(error("reading queue statistics"));
@@ -661,45 +662,27 @@ Result<void> SqliteStore::readQueueBuckets(std::int64_t fromMs, std::int64_t toM
 Result<void> SqliteStore::readAgentBuckets(std::int64_t fromMs, std::int64_t toMs,
                                            const std::optional<std::string>& agent,
                                            Grouping<AgentFigures>& into) {
-  auto figures = agent ? statement(
-                             "SELECT agent, bucket_ms, answered, handled, no_answers, talk_ms, "
-                             "handle_ms, logged_in_ms FROM stats_agent WHERE agent = ?3 AND "
-                             "bucket_ms >= ?1 AND bucket_ms < ?2")
-                       : statement(
-                             "SELECT agent, bucket_ms, answered, handled, no_answers, talk_ms, "
-                             "handle_ms, logged_in_ms FROM stats_agent WHERE bucket_ms >= ?1 AND "
-                             "bucket_ms < ?2");
-  if (!figures) {
-    return tl::unexpected(figures.error());
-  }
-  Statement& s = **figures;
+  CALLQ_STMT(s, kAgentBuckets[agent ? 1 : 0]);
   s.bind(1, fromMs).bind(2, toMs);
   if (agent) {
     s.bind(3, *agent);
   }
   int rc = 0;
   while ((rc = s.step()) == SQLITE_ROW) {
-    AgentFigures& f = into.at(s.textView(0), s.integer(1));
-    f.answered += static_cast<std::uint64_t>(s.integer(2));
-    f.handled += static_cast<std::uint64_t>(s.integer(3));
-    f.noAnswers += static_cast<std::uint64_t>(s.integer(4));
-    f.talkMs += s.integer(5);
-    f.handleMs += s.integer(6);
-    f.loggedInMs += s.integer(7);
+    auto u = [&s](int col) { return static_cast<std::uint64_t>(s.integer(col)); };
+    into.at(s.textView(0), s.integer(1))
+        .add(AgentFigures{.answered = u(2),
+                          .handled = u(3),
+                          .noAnswers = u(4),
+                          .talkMs = s.integer(5),
+                          .handleMs = s.integer(6),
+                          .loggedInMs = s.integer(7),
+                          .withdrawnMs = {}});
   }
   if (rc != SQLITE_DONE) {
     return tl::unexpected(error("reading agent statistics"));
   }
-  auto withdrawn = agent ? statement(
-                               "SELECT agent, reason, bucket_ms, ms FROM stats_withdrawn WHERE "
-                               "agent = ?3 AND bucket_ms >= ?1 AND bucket_ms < ?2")
-                         : statement(
-                               "SELECT agent, reason, bucket_ms, ms FROM stats_withdrawn WHERE "
-                               "bucket_ms >= ?1 AND bucket_ms < ?2");
-  if (!withdrawn) {
-    return tl::unexpected(withdrawn.error());
-  }
-  Statement& w = **withdrawn;
+  CALLQ_STMT(w, kWithdrawnBuckets[agent ? 1 : 0]);
   w.bind(1, fromMs).bind(2, toMs);
   if (agent) {
     w.bind(3, *agent);
